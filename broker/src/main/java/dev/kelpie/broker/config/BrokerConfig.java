@@ -1,0 +1,60 @@
+package dev.kelpie.broker.config;
+
+import dev.kelpie.broker.log.LogConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The broker's validated settings, under Kafka's property names where Kafka has one.
+ * Sources, later ones winning: built-in defaults (the embedded single node), a properties file,
+ * {@code KELPIE_*} environment variables, {@code --override key=value}. A bad value fails start-up with a
+ * message naming the key.
+ *
+ * @param nodeId {@code node.id}
+ * @param listenerHost host of {@code listeners} (bind address)
+ * @param listenerPort port of {@code listeners}
+ * @param advertisedHost host of {@code advertised.listeners}: what clients are told to connect to
+ * @param advertisedPort port of {@code advertised.listeners}
+ * @param logDirs {@code log.dirs}
+ * @param metricsPort {@code kelpie.metrics.port}: HTTP /metrics, /healthz, /readyz (0 = off)
+ * @param numPartitions {@code num.partitions}, default for created topics
+ * @param defaultReplicationFactor {@code default.replication.factor}
+ * @param autoCreateTopics {@code auto.create.topics.enable}
+ * @param logDefaults broker-level topic defaults ({@code log.retention.ms}, {@code log.segment.bytes}, ...)
+ * @param socketRequestBytesMax {@code socket.request.max.bytes}
+ * @param connectionsIdleMsMax {@code connections.max.idle.ms}
+ * @param requestReadTimeoutMs {@code kelpie.request.read.timeout.ms}: a frame whose bytes stop arriving is cut
+ * @param connectionsMax {@code max.connections}
+ * @param connectionsPerIpMax {@code max.connections.per.ip}
+ * @param inFlightRequestsPerConnectionMax responses pending per connection before reads pause
+ * @param ioThreads partition executor threads (0 = number of cores)
+ * @param producerIdExpirationMs {@code producer.id.expiration.ms}
+ */
+public record BrokerConfig(
+        int nodeId,
+        String listenerHost,
+        int listenerPort,
+        String advertisedHost,
+        int advertisedPort,
+        List<Path> logDirs,
+        int metricsPort,
+        int numPartitions,
+        short defaultReplicationFactor,
+        boolean autoCreateTopics,
+        LogConfig logDefaults,
+        int socketRequestBytesMax,
+        long connectionsIdleMsMax,
+        long requestReadTimeoutMs,
+        int connectionsMax,
+        int connectionsPerIpMax,
+        int inFlightRequestsPerConnectionMax,
+        int ioThreads,
+        long producerIdExpirationMs) {
+
+    /** The embedded default: one combined node on localhost:9092, data under ./data. */
+    public static BrokerConfig embeddedDefault() {
+        return new BrokerConfig(1, "localhost", 9092, "localhost", 9092, List.of(Path.of("data")), 9404, 1,
+                (short) 1, true, LogConfig.defaults(), 100 * 1024 * 1024, 600_000, 30_000, Integer.MAX_VALUE,
+                Integer.MAX_VALUE, 100, 0, 86_400_000);
+    }
+}
