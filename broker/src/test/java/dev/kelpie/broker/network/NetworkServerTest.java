@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link NetworkServer} over real sockets: zero-copy sends, lifecycle and graceful shutdown. */
 class NetworkServerTest {
@@ -62,8 +64,12 @@ class NetworkServerTest {
         server.close();
     }
 
-    @Test
-    void sendsFileSlicesWithSendfileAndReleasesThemOnce() throws IOException {
+    @ParameterizedTest
+    @EnumSource(NetworkServer.Transport.class)
+    void sendsFileSlicesWithoutCopyingAndReleasesThemOnce(NetworkServer.Transport transport) throws IOException {
+        server.close();
+        server = new NetworkServer(config(0), handler, TestChannel.API_VERSIONS, Clock.SYSTEM, transport);
+        server.start();
         MemoryRecords records = manyRecords(2_000, 2_048);
         AtomicInteger releases = new AtomicInteger();
         try (FileChannel file = segmentHolding(records)) {

@@ -48,11 +48,14 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Sends the chunks in one write. */
     void send(byte[]... chunks) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] chunk : chunks) {
+            all.writeBytes(chunk);
+        }
         try {
-            for (byte[] chunk : chunks) {
-                socket.getOutputStream().write(chunk);
-            }
+            socket.getOutputStream().write(all.toByteArray());
             socket.getOutputStream().flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
