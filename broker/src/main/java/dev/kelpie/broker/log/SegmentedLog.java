@@ -617,7 +617,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
             active.truncateTo(offset);
-            active.makeActive(config.segmentIndexBytes());
+            active.makeActive();
             logEndOffset = active.readNextOffset();
             cleanerOffset = Math.min(cleanerOffset, logEndOffset);
             deleteSegmentsAsync(removed);
@@ -866,6 +866,19 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         waiters.failAll(new KafkaStorageException("Log " + tp + " is closed"));
         segments.values().forEach(LogSegment::release);
         buffers.close();
+        if (ownsEnv) {
+            env.close();
+        }
+    }
+
+    /**
+     * Test hook simulating {@code kill -9}: drops every handle without flushing, trimming or checkpointing,
+     * leaving the directory exactly as a crash would (page cache contents aside).
+     */
+    void crashForTesting() {
+        closed = true;
+        waiters.failAll(new KafkaStorageException("Log " + tp + " crashed"));
+        segments.values().forEach(LogSegment::release);
         if (ownsEnv) {
             env.close();
         }
