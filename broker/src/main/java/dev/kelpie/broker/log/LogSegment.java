@@ -360,21 +360,21 @@ final class LogSegment {
 
     /**
      * Removes every batch holding an offset ≥ {@code offset} (the batch holding {@code offset} goes
-     * entirely). Returns the bytes removed.
+     * entirely). Returns the base offset of the first removed batch, or -1 when nothing was removed.
      */
-    int truncateTo(long offset) throws IOException {
+    long truncateTo(long offset) throws IOException {
         FileRecords.LogOffsetPosition mapping = translateOffset(offset);
         if (mapping == null) {
-            return 0;
+            return -1;
         }
         offsetIndex.truncateToOffset(offset);
         timeIndex.truncateToOffset(offset);
-        int removed = records.truncateTo(mapping.position);
+        records.truncateTo(mapping.position);
         verifiedBytes.accumulateAndGet(mapping.position, Math::min);
         bytesSinceLastIndexEntry = mapping.position - offsetIndex.lastEntry().position();
         recomputeTimestamps();
         nextOffsetHint = -1;
-        return removed;
+        return mapping.offset;
     }
 
     /**

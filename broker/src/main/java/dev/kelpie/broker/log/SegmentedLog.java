@@ -616,9 +616,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
-            active.truncateTo(offset);
+            long removedBase = active.truncateTo(offset);
             active.makeActive();
-            logEndOffset = active.readNextOffset();
+            // a target inside a batch loses that whole batch; a target in a compaction gap is kept, as Kafka does
+            logEndOffset = removedBase >= 0 && removedBase < offset ? removedBase
+                    : Math.max(active.readNextOffset(), offset);
             cleanerOffset = Math.min(cleanerOffset, logEndOffset);
             deleteSegmentsAsync(removed);
             epochs.truncateFromEnd(logEndOffset);
