@@ -1,0 +1,74 @@
+package dev.kelpie.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * The machine's ceiling for {@link AppendBenchmark}: a plain {@link FileChannel} append loop writing the
+ * same 64 KiB batch bytes, with {@code force} after every write ({@code force=true}, what the sync policy
+ * must pay without group commit) or never ({@code force=false}, the page-cache ceiling). The 4-thread
+ * variant serialises writes (one writer) and lets the forces overlap, which is what the kernel gives
+ * concurrent fsync callers for free.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class CeilingBenchmark {
+
+    /** A file is replaced after this many bytes, as a log rolls segments; bounds disk use per run. */
+    static final long ROLL_BYTES = 256L * 1024 * 1024;
+
+    @Param({"true", "false"})
+    public boolean force;
+
+    private Path dir;
+    private RollingFile file;
+    private ByteBuffer batch;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        dir = BenchFiles.newDir("kelpie-ceiling");
+        file = new RollingFile(dir, ROLL_BYTES);
+        ByteBuffer bytes = Batches.newBatch(42).buffer();
+        batch = ByteBuffer.allocateDirect(bytes.remaining()).put(bytes.duplicate()).flip();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        file.close();
+        BenchFiles.deleteRecursively(dir);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public void write_1t() {
+        writeOnce();
+    }
+
+    @Benchmark
+    @Threads(4)
+    public void write_4t() {
+        writeOnce();
+    }
+
+    private void writeOnce() {
+        FileChannel ch = file.append(batch);
+        if (force) {
+            RollingFile.force(ch);
+        }
+    }
+}
