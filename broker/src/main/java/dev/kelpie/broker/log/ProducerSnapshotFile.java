@@ -3,11 +3,8 @@ package dev.kelpie.broker.log;
 import dev.kelpie.broker.log.ProducerStateEntry.BatchMetadata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,7 +42,7 @@ import java.util.zip.CRC32C;
 final class ProducerSnapshotFile {
 
     static final String SUFFIX = ".snapshot";
-    static final String TMP_SUFFIX = ".tmp";
+    static final String TMP_SUFFIX = AtomicFiles.TMP_SUFFIX;
     static final short VERSION = 1;
 
     private static final int HEADER_BYTES = 18;
@@ -161,27 +158,10 @@ final class ProducerSnapshotFile {
         return decode(ByteBuffer.wrap(Files.readAllBytes(file)), offsetOf(file));
     }
 
-    /** Writes the file atomically: temp file, fsync, rename, fsync of the directory. */
+    /** Writes the file atomically ({@link AtomicFiles}: temp file, fsync, rename, fsync of the directory). */
     static void writeAtomically(Path dir, long snapshotOffset, Collection<ProducerStateEntry> entries)
             throws IOException {
-        Path target = dir.resolve(fileName(snapshotOffset));
-        Path tmp = dir.resolve(fileName(snapshotOffset) + TMP_SUFFIX);
-        ByteBuffer buf = encode(snapshotOffset, entries);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(dir);
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        AtomicFiles.write(dir.resolve(fileName(snapshotOffset)), encode(snapshotOffset, entries).array());
     }
 
     private static long crcOf(byte[] bytes, int offset, int length) {

@@ -3,7 +3,6 @@ package dev.kelpie.broker.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kelpie.broker.common.Clock;
 import dev.kelpie.broker.log.ProducerStateManager.DuplicateBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -305,13 +304,13 @@ class ProducerStateManagerTest {
     @Test
     void producersExpireByTheInjectedClock() {
         appendedBatch(PID, 0, 0, 1, clock.wallMs());
-        clock.advance(EXPIRATION_MS / 2);
+        clock.advanceMs(EXPIRATION_MS / 2);
         appendedBatch(PID + 1, 0, 0, 1, clock.wallMs());
-        clock.advance(EXPIRATION_MS / 2 - 1);
+        clock.advanceMs(EXPIRATION_MS / 2 - 1);
         psm.removeExpired();
         assertThat(psm.producerCount()).isEqualTo(2);
 
-        clock.advance(1);
+        clock.advanceMs(1);
         psm.removeExpired();
         assertThat(psm.entry(PID)).isEmpty();
         assertThat(psm.entry(PID + 1)).isPresent();
@@ -326,7 +325,7 @@ class ProducerStateManagerTest {
         psm.update(batch, -1);
         psm.removeExpired();
         assertThat(psm.producerCount()).isEqualTo(1);
-        clock.advance(10);
+        clock.advanceMs(10);
         psm.removeExpired();
         assertThat(psm.producerCount()).isZero();
     }
@@ -335,7 +334,7 @@ class ProducerStateManagerTest {
     void expiredProducersAreNotLoadedFromASnapshot() {
         appendedBatch(PID, 0, 0, 1, clock.wallMs());
         psm.takeSnapshot(logEnd);
-        clock.advance(EXPIRATION_MS);
+        clock.advanceMs(EXPIRATION_MS);
         ProducerStateManager reloaded = new ProducerStateManager(dir, EXPIRATION_MS, clock);
         assertThat(reloaded.loadSnapshot(Long.MAX_VALUE)).isEqualTo(1);
         assertThat(reloaded.producerCount()).isZero();
@@ -409,28 +408,5 @@ class ProducerStateManagerTest {
         byte[] bytes = Files.readAllBytes(file);
         bytes[position] ^= 0x01;
         Files.write(file, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock implements Clock {
-        private long wallMs;
-
-        ManualClock(long wallMs) {
-            this.wallMs = wallMs;
-        }
-
-        void advance(long ms) {
-            wallMs += ms;
-        }
-
-        @Override
-        public long wallMs() {
-            return wallMs;
-        }
-
-        @Override
-        public long monotonicNs() {
-            return wallMs * 1_000_000L;
-        }
     }
 }
