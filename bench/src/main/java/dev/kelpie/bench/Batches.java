@@ -1,13 +1,13 @@
 package dev.kelpie.bench;
 
-import java.nio.ByteBuffer;
 import java.util.Random;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 
 /**
- * The benchmark's unit of work: a producer batch of 1 KiB records that fits a 64 KiB batch
+ * The benchmarks' unit of work: a producer batch of 1 KiB records that fits a 64 KiB batch
  * ({@code batch.size=65536}), uncompressed, built by kafka-clients.
  */
 final class Batches {
@@ -18,14 +18,15 @@ final class Batches {
 
     private Batches() {}
 
-    /** A fresh batch with random (incompressible) values; base offset 0. */
+    /** A fresh producer batch (base offset 0) with random, incompressible values. */
     static MemoryRecords newBatch(long seed) {
         Random random = new Random(seed);
         SimpleRecord[] records = new SimpleRecord[RECORDS_PER_BATCH];
+        long now = System.currentTimeMillis();
         for (int i = 0; i < records.length; i++) {
             byte[] value = new byte[RECORD_BYTES];
             random.nextBytes(value);
-            records[i] = new SimpleRecord(System.currentTimeMillis(), null, value);
+            records[i] = new SimpleRecord(now, null, value);
         }
         MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, records);
         if (batch.sizeInBytes() > BATCH_BYTES_MAX) {
@@ -34,11 +35,22 @@ final class Batches {
         return batch;
     }
 
-    /** A copy of the template's bytes the log may rewrite in place (offsets, epoch). */
-    static MemoryRecords copyOf(MemoryRecords template, ByteBuffer scratch) {
-        scratch.clear();
-        scratch.put(template.buffer().duplicate());
-        scratch.flip();
-        return MemoryRecords.readableRecords(scratch);
+    /** Bytes of one benchmark batch, for converting ops/s to MB/s. */
+    static int batchBytes() {
+        return newBatch(0).sizeInBytes();
+    }
+
+    /**
+     * Turns a batch the log has assigned offsets to back into a producer batch (base offset 0), in place.
+     * The CRC does not cover the base offset, so the batch stays valid and nothing is copied.
+     */
+    static void resetToProducerBatch(MemoryRecords records) {
+        for (MutableRecordBatch batch : records.batches()) {
+            batch.setLastOffset(batch.lastOffset() - batch.baseOffset());
+        }
+    }
+
+    public static void main(String[] args) {
+        System.out.println("batch bytes: " + batchBytes());
     }
 }

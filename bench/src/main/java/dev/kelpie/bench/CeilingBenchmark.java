@@ -18,19 +18,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * The machine's ceiling for {@link AppendBenchmark}: a plain {@link FileChannel} append loop writing the
- * same 64 KiB batch bytes, with {@code force} after every write ({@code force=true}, what the sync policy
- * must pay without group commit) or never ({@code force=false}, the page-cache ceiling). The 4-thread
- * variant serialises writes (one writer) and lets the forces overlap, which is what the kernel gives
- * concurrent fsync callers for free.
+ * The machine's ceiling for {@link LogAppendBenchmark}: a plain {@link FileChannel} append loop writing the
+ * same batch bytes, with {@code force(false)} after every write ({@code force=true}: what a durable append
+ * costs without group commit) or never ({@code force=false}: the page-cache ceiling). Files roll and are
+ * deleted exactly as the benchmarked log's segments are. The 4-thread variant serialises writes (one
+ * writer) and lets the forces overlap, which is all the kernel gives concurrent fsync callers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class CeilingBenchmark {
-
-    /** A file is replaced after this many bytes, as a log rolls segments; bounds disk use per run. */
-    static final long ROLL_BYTES = 256L * 1024 * 1024;
 
     @Param({"true", "false"})
     public boolean force;
@@ -42,7 +39,7 @@ public class CeilingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         dir = BenchFiles.newDir("kelpie-ceiling");
-        file = new RollingFile(dir, ROLL_BYTES);
+        file = new RollingFile(dir, LogAppendBenchmark.SEGMENT_BYTES, LogAppendBenchmark.RETENTION_BYTES);
         ByteBuffer bytes = Batches.newBatch(42).buffer();
         batch = ByteBuffer.allocateDirect(bytes.remaining()).put(bytes.duplicate()).flip();
     }

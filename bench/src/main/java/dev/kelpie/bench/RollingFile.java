@@ -8,28 +8,35 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
- * The machine ceiling's file: appends go to one file that is replaced by a fresh one every
- * {@code rollBytes}, as a log rolls and deletes segments, so a run never fills the disk.
+ * The machine ceiling's files, shaped like a log with retention: appends go to the newest file, a new file
+ * starts every {@code rollBytes} (the old one forced first, as a segment is at roll), and the oldest files
+ * are deleted while more than {@code retainBytes} are kept, so a run never fills the disk and the kernel
+ * sees the same amount of retained dirty data as with the log.
  *
  * <p>Thread-safety: {@link #append} is synchronized (one writer, as a partition log has); {@link #force}
- * may run concurrently with it, as a group-commit flusher does.
+ * may run concurrently with it.
  */
 final class RollingFile implements AutoCloseable {
     private final Path dir;
     private final long rollBytes;
+    private final long retainBytes;
+    private final Deque<Path> files = new ArrayDeque<>();
     private FileChannel channel;
     private int generation;
     private long written;
 
-    RollingFile(Path dir, long rollBytes) {
+    RollingFile(Path dir, long rollBytes, long retainBytes) {
         this.dir = dir;
         this.rollBytes = rollBytes;
+        this.retainBytes = retainBytes;
         this.channel = open();
     }
 
-    /** Writes the whole buffer at the end of the current file; returns the channel it went to. */
+    /** Writes the whole buffer at the end of the newest file; returns the channel it went to. */
     synchronized FileChannel append(ByteBuffer buffer) {
         try {
             if (written >= rollBytes) {
@@ -59,27 +66,29 @@ final class RollingFile implements AutoCloseable {
     private void roll() throws IOException {
         channel.force(false);
         channel.close();
-        Files.deleteIfExists(file(generation));
         generation++;
         written = 0;
         channel = open();
+        while ((long) (files.size() - 1) * rollBytes > retainBytes) {
+            Files.deleteIfExists(files.removeFirst());
+        }
     }
 
     private FileChannel open() {
+        Path file = dir.resolve(String.format("ceiling-%06d.bin", generation));
+        files.addLast(file);
         try {
-            return FileChannel.open(file(generation), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private Path file(int gen) {
-        return dir.resolve(String.format("ceiling-%06d.bin", gen));
-    }
-
     @Override
     public synchronized void close() throws IOException {
         channel.close();
-        Files.deleteIfExists(file(generation));
+        for (Path f : files) {
+            Files.deleteIfExists(f);
+        }
     }
 }
