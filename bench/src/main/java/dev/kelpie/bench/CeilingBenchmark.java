@@ -19,27 +19,31 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * The machine's ceiling for {@link LogAppendBenchmark}: a plain {@link FileChannel} append loop writing the
- * same batch bytes, with {@code force(false)} after every write ({@code force=true}: what a durable append
- * costs without group commit) or never ({@code force=false}: the page-cache ceiling). Files roll and are
- * deleted exactly as the benchmarked log's segments are. The 4-thread variant serialises writes (one
- * writer) and lets the forces overlap, which is all the kernel gives concurrent fsync callers.
+ * same batch bytes, with {@code force(false)} after every write ({@code force=always}: a durable append
+ * without group commit), only when a file is rolled ({@code force=roll}: what a log that fsyncs each
+ * segment at roll must pay), or never ({@code force=never}: the page-cache ceiling). Files roll and are
+ * deleted as the benchmarked log's segments are. The 4-thread variant serialises writes (one writer) and
+ * lets the forces overlap, which is all the kernel gives concurrent fsync callers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class CeilingBenchmark {
 
-    @Param({"true", "false"})
-    public boolean force;
+    @Param({"always", "roll", "never"})
+    public String force;
 
     private Path dir;
     private RollingFile file;
     private ByteBuffer batch;
+    private boolean forceEachWrite;
 
     @Setup(Level.Trial)
     public void setUp() {
         dir = BenchFiles.newDir("kelpie-ceiling");
-        file = new RollingFile(dir, LogAppendBenchmark.SEGMENT_BYTES, LogAppendBenchmark.RETENTION_BYTES);
+        file = new RollingFile(dir, LogAppendBenchmark.SEGMENT_BYTES, LogAppendBenchmark.RETENTION_BYTES,
+                !force.equals("never"));
+        forceEachWrite = force.equals("always");
         ByteBuffer bytes = Batches.newBatch(42).buffer();
         batch = ByteBuffer.allocateDirect(bytes.remaining()).put(bytes.duplicate()).flip();
     }
@@ -64,7 +68,7 @@ public class CeilingBenchmark {
 
     private void writeOnce() {
         FileChannel ch = file.append(batch);
-        if (force) {
+        if (forceEachWrite) {
             RollingFile.force(ch);
         }
     }

@@ -13,9 +13,9 @@ import java.util.Deque;
 
 /**
  * The machine ceiling's files, shaped like a log with retention: appends go to the newest file, a new file
- * starts every {@code rollBytes} (the old one forced first, as a segment is at roll), and the oldest files
+ * starts every {@code rollBytes} (the old one forced first when {@code forceOnRoll}), and the oldest files
  * are deleted while more than {@code retainBytes} are kept, so a run never fills the disk and the kernel
- * sees the same amount of retained dirty data as with the log.
+ * holds as much retained data as with the benchmarked log.
  *
  * <p>Thread-safety: {@link #append} is synchronized (one writer, as a partition log has); {@link #force}
  * may run concurrently with it.
@@ -24,15 +24,17 @@ final class RollingFile implements AutoCloseable {
     private final Path dir;
     private final long rollBytes;
     private final long retainBytes;
+    private final boolean forceOnRoll;
     private final Deque<Path> files = new ArrayDeque<>();
     private FileChannel channel;
     private int generation;
     private long written;
 
-    RollingFile(Path dir, long rollBytes, long retainBytes) {
+    RollingFile(Path dir, long rollBytes, long retainBytes, boolean forceOnRoll) {
         this.dir = dir;
         this.rollBytes = rollBytes;
         this.retainBytes = retainBytes;
+        this.forceOnRoll = forceOnRoll;
         this.channel = open();
     }
 
@@ -52,7 +54,7 @@ final class RollingFile implements AutoCloseable {
         }
     }
 
-    /** Forces one file; a file rolled meanwhile was forced before it was closed, so that is not an error. */
+    /** Forces one file; a file rolled and closed meanwhile is not an error (its writer forced it or never will). */
     static void force(FileChannel channel) {
         try {
             channel.force(false);
@@ -64,7 +66,9 @@ final class RollingFile implements AutoCloseable {
     }
 
     private void roll() throws IOException {
-        channel.force(false);
+        if (forceOnRoll) {
+            channel.force(false);
+        }
         channel.close();
         generation++;
         written = 0;
