@@ -31,7 +31,7 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  * and crash reopens and compaction agrees with a sorted map of offset → record after every step, for full
  * scans, reads from arbitrary offsets (offset index) and timestamp lookups (time index).
  */
-class LogModelProperties {
+class LogModelPropertiesTest {
     static final long T0 = 1_700_000_000_000L;
     static final TopicPartition TP = new TopicPartition("model", 0);
 
