@@ -66,15 +66,15 @@ class LogModelPropertiesTest {
                 Arbitraries.integers().between(500, 4000).map(Retention::new),
                 Arbitraries.just(new Reopen()), Arbitraries.just(new Crash()), Arbitraries.just(new Compact()));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, append), net.jqwik.api.Tuple.of(2, other)).list().ofMinSize(5).ofMaxSize(45);
+                net.jqwik.api.Tuple.of(8, append), net.jqwik.api.Tuple.of(2, other)).list().ofMinSize(5).ofMaxSize(40);
     }
 
-    @Property(tries = 25)
+    @Property(tries = 15)
     void deleteLogAgreesWithModel(@ForAll("actions") List<Action> actions) throws IOException {
         run(actions, false);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 15)
     void compactedLogAgreesWithModel(@ForAll("actions") List<Action> actions) throws IOException {
         run(actions, true);
     }
@@ -224,6 +224,10 @@ class LogModelPropertiesTest {
             for (long o = lso; o < leo; o += Math.max(1, (leo - lso) / 7)) {
                 Map.Entry<Long, Rec> expected = model.ceilingEntry(o);
                 List<Rec> got = scan(o, 1);
+                if (got.isEmpty() && expected != null) {
+                    // compaction leaves empty batches (producer and segment ends): a reader steps over them
+                    got = scan(o, Integer.MAX_VALUE);
+                }
                 if (expected == null) {
                     assertThat(got).isEmpty();
                 } else {
