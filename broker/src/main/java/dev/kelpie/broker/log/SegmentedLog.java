@@ -81,6 +81,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private volatile long highWatermark = Long.MAX_VALUE;
     private volatile String offlineReason;
     private volatile boolean closed;
+    /** Bumped before any truncation touches a file: concurrent readers tell a race from corruption. */
+    private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
     private long unflushedMessages;
     private long lastFlushMs;
 
@@ -388,6 +390,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         if (offlineReason != null) {
             return CompletableFuture.failedFuture(storageError());
         }
+        if (closed) {
+            return CompletableFuture.failedFuture(new KafkaStorageException("Log " + tp + " is closed"));
+        }
         if (config.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
             return CompletableFuture.completedFuture(null);
         }
@@ -480,6 +485,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
         while (true) {
             checkOnline();
+            long truncationsAtStart = truncations.get();
             long leo = logEndOffset;
             long lso = logStartOffset;
             if (startOffset < lso || startOffset > leo) {
@@ -491,8 +497,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 return new LogReadInfo(emptySlice(), lso, leo);
             }
             Long floor = segments.floorKey(startOffset);
-            FileSlice slice = readSegments(floor == null ? segments.firstKey() : floor, startOffset,
-                    Math.max(0, maxBytes), bound, minOneBatch);
+            FileSlice slice;
+            try {
+                slice = readSegments(floor == null ? segments.firstKey() : floor, startOffset, Math.max(0, maxBytes),
+                        bound, minOneBatch);
+            } catch (SegmentCorruptedException c) {
+                if (truncations.get() != truncationsAtStart) {
+                    continue;
+                }
+                throw offline(c.getMessage(), c);
+            }
             if (slice != null) {
                 return new LogReadInfo(slice, lso, leo);
             }
@@ -545,11 +559,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         if (end <= start.position) {
             return emptySlice();
         }
-        try {
-            seg.verifyRange(start.position, end);
-        } catch (SegmentCorruptedException c) {
-            throw offline(c.getMessage(), c);
-        }
+        seg.verifyRange(start.position, end);
         return new FileSlice(seg.records().channel(), start.position, end - start.position, seg::release);
     }
 
@@ -635,6 +645,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             truncateFullyAndStartAt(offset);
             return;
         }
+        truncations.incrementAndGet();
         structureLock.lock();
         flushLock.lock();
         try {
@@ -664,6 +675,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     @Override
     public void truncateFullyAndStartAt(long offset) {
         checkOnline();
+        truncations.incrementAndGet();
         structureLock.lock();
         flushLock.lock();
         try {
@@ -872,6 +884,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     long cleanerOffset() {
         return cleanerOffset;
+    }
+
+    /** How many truncations have started; the cleaner aborts rather than report corruption when it moved. */
+    long truncationCount() {
+        return truncations.get();
     }
 
     /**
