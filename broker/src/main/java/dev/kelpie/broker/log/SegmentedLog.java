@@ -499,8 +499,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             Long floor = segments.floorKey(startOffset);
             FileSlice slice;
             try {
-                slice = readSegments(floor == null ? segments.firstKey() : floor, startOffset, Math.max(0, maxBytes),
-                        bound, minOneBatch);
+                slice = SegmentReads.read(segments, floor == null ? segments.firstKey() : floor, startOffset,
+                        Math.max(0, maxBytes), bound, minOneBatch, this::emptySlice);
             } catch (SegmentCorruptedException c) {
                 if (truncations.get() != truncationsAtStart) {
                     continue;
@@ -511,56 +511,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 return new LogReadInfo(slice, lso, leo);
             }
         }
-    }
-
-    /** Null when a segment vanished under the read (deleted concurrently): the caller retries. */
-    private FileSlice readSegments(long fromBase, long startOffset, int maxBytes, long bound, boolean minOneBatch) {
-        for (Map.Entry<Long, LogSegment> e : segments.tailMap(fromBase, true).entrySet()) {
-            LogSegment seg = e.getValue();
-            if (seg.baseOffset() >= bound && seg.baseOffset() > startOffset) {
-                break;
-            }
-            if (!seg.tryRetain()) {
-                return null;
-            }
-            boolean handedOff = false;
-            try {
-                FileRecords.LogOffsetPosition start = seg.translateOffset(startOffset);
-                if (start == null) {
-                    continue;
-                }
-                Long nextBase = segments.higherKey(seg.baseOffset());
-                FileSlice slice = sliceOf(seg, start, maxBytes, bound, nextBase, minOneBatch);
-                handedOff = slice.sizeInBytes() > 0;
-                return slice;
-            } finally {
-                if (!handedOff) {
-                    seg.release();
-                }
-            }
-        }
-        return emptySlice();
-    }
-
-    private FileSlice sliceOf(LogSegment seg, FileRecords.LogOffsetPosition start, int maxBytes, long bound,
-            Long nextBase, boolean minOneBatch) {
-        int limit = seg.sizeInBytes();
-        if (nextBase == null || bound < nextBase) {
-            FileRecords.LogOffsetPosition cut = seg.translateOffset(bound);
-            if (cut != null) {
-                limit = Math.min(limit, cut.position);
-            }
-        }
-        if (limit <= start.position) {
-            return emptySlice();
-        }
-        long want = minOneBatch ? Math.max(maxBytes, start.size) : maxBytes;
-        int end = seg.batchBoundaryAtOrBelow(start.position, (int) Math.min(limit, start.position + want));
-        if (end <= start.position) {
-            return emptySlice();
-        }
-        seg.verifyRange(start.position, end);
-        return new FileSlice(seg.records().channel(), start.position, end - start.position, seg::release);
     }
 
     private FileSlice emptySlice() {
@@ -581,53 +531,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return Optional.of(new TimestampAndOffset(-1, logEndOffset, epochs.latestEpoch().orElse(-1)));
         }
         if (timestamp == MAX_TIMESTAMP) {
-            return offsetOfMaxTimestamp(lso);
+            return SegmentReads.maxTimestamp(segments, lso).map(SegmentedLog::toResult);
         }
         if (timestamp < 0) {
             throw new InvalidRequestException("Unsupported ListOffsets timestamp " + timestamp);
         }
-        for (LogSegment seg : segments.values()) {
-            if (seg.maxTimestamp().timestamp() < timestamp || !seg.tryRetain()) {
-                continue;
-            }
-            try {
-                TimeIndex.Entry hint = seg.timeIndex().lookup(timestamp);
-                int position = seg.offsetIndex().lookup(Math.max(hint.offset(), lso)).position();
-                FileRecords.TimestampAndOffset found = seg.records().searchForTimestamp(timestamp, position, lso,
-                        MAX_RECORD_BYTES);
-                if (found != null) {
-                    return Optional.of(toResult(found));
-                }
-            } finally {
-                seg.release();
-            }
-        }
-        return Optional.empty();
+        return SegmentReads.firstAtOrAfter(segments, timestamp, lso).map(SegmentedLog::toResult);
     }
 
     /** Kafka's -4: the earliest offset on local disk, the same as the earliest here (no tiered storage). */
     static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
-
-    private Optional<TimestampAndOffset> offsetOfMaxTimestamp(long lso) {
-        LogSegment best = null;
-        for (LogSegment seg : segments.values()) {
-            if (best == null || seg.maxTimestamp().timestamp() > best.maxTimestamp().timestamp()) {
-                best = seg;
-            }
-        }
-        if (best == null || best.maxTimestamp().timestamp() < 0 || !best.tryRetain()) {
-            return Optional.empty();
-        }
-        try {
-            LogSegment.MaxTimestamp max = best.maxTimestamp();
-            int position = best.offsetIndex().lookup(max.offset()).position();
-            FileRecords.TimestampAndOffset found = best.records().searchForTimestamp(max.timestamp(), position, lso,
-                    MAX_RECORD_BYTES);
-            return Optional.ofNullable(found).map(SegmentedLog::toResult);
-        } finally {
-            best.release();
-        }
-    }
 
     private static TimestampAndOffset toResult(FileRecords.TimestampAndOffset t) {
         return new TimestampAndOffset(t.timestamp, t.offset, t.leaderEpoch.orElse(-1));
