@@ -66,7 +66,7 @@ final class CompactionPass {
         this.truncationsAtStart = log.truncationCount();
     }
 
-    /** A truncation ran during the pass: its reads may have failed for that reason alone. */
+    /** A truncation or close ran during the pass: its reads may have failed for that reason alone. */
     static final class AbortedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -77,7 +77,7 @@ final class CompactionPass {
 
     /** Corruption takes the log offline, unless a concurrent truncation explains the bad read. */
     private RuntimeException corruption(LogSegment src, int position, Exception e) {
-        if (log.truncationCount() != truncationsAtStart) {
+        if (log.truncationCount() != truncationsAtStart || !log.isOnline()) {
             return new AbortedException();
         }
         SegmentCorruptedException c = new SegmentCorruptedException(src.logFile(), position,

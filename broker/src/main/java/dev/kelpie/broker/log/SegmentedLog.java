@@ -339,7 +339,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         unflushedMessages += recordCount;
         LogConfig cfg = config;
         if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
-            flush();
+            flushData();
         }
     }
 
@@ -444,6 +444,12 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     @Override
     public void flush() {
+        flushData();
+        writeCheckpoint(false);
+    }
+
+    /** fsyncs the data written so far; the recovery-point checkpoint follows at the next roll or checkpoint. */
+    private void flushData() {
         checkOnline();
         flushLock.lock();
         try {
@@ -455,7 +461,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } finally {
             flushLock.unlock();
         }
-        writeCheckpoint(false);
     }
 
     /** flush.ms for the interval policy; called periodically by the owner or the {@link LogManager}. */
@@ -465,7 +470,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return;
         }
         if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > waiters.durableOffset()) {
-            flush();
+            flushData();
         }
     }
 
