@@ -168,6 +168,24 @@ class LogRecoveryTest {
     }
 
     @Test
+    void tailReadsAfterRestartTrustNewAppendsButOldBytesAreVerified() throws Exception {
+        open();
+        fill(5);
+        log.close();
+        flipByte(segmentFile(0, ".log"), 70);
+        open();
+        for (int i = 5; i < 10; i++) {
+            log.appendAsLeader(TestRecords.batch(T0, "value-" + i), 1);
+        }
+        assertThat(TestRecords.decode(log.read(7, 1 << 20, Long.MAX_VALUE, true)))
+                .extracting(TestRecords.Rec::value).containsExactly("value-7", "value-8", "value-9");
+        assertThat(log.isOnline()).isTrue();
+        assertThatThrownBy(() -> log.read(0, 1 << 20, Long.MAX_VALUE, true))
+                .isInstanceOf(KafkaStorageException.class).hasMessageContaining("position 0");
+        assertThat(log.isOnline()).isFalse();
+    }
+
+    @Test
     void missingAndDamagedIndexFilesAreRebuilt() throws Exception {
         open();
         fill(40);
