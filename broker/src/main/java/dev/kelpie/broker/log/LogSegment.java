@@ -320,6 +320,23 @@ final class LogSegment {
         }
     }
 
+    /**
+     * Whether the batches from the last offset index entry to the end of the file are whole and valid: a
+     * cheap check (at most {@code index.interval.bytes} plus one batch) of a segment that is not recovered.
+     */
+    boolean tailIsValid() {
+        int position = offsetIndex.lastEntry().position();
+        try {
+            for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
+                checkBatch(batch, -1);
+                position = batch.position() + batch.sizeInBytes();
+            }
+        } catch (KafkaException e) {
+            return false;
+        }
+        return position == records.sizeInBytes();
+    }
+
     /** Outcome of {@link #recover}. */
     record RecoveryResult(int validBytes, int truncatedBytes, SegmentCorruptedException corruption) {}
 

@@ -102,6 +102,19 @@ class LogRecoveryTest {
     }
 
     @Test
+    void garbageAfterACleanShutdownIsFoundByTheTailCheck() throws Exception {
+        open();
+        fill(8);
+        log.close();
+        appendBytes(segmentFile(0, ".log"), new byte[] {0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 77, 1, 2, 3});
+        open();
+        assertThat(log.logEndOffset()).isEqualTo(8);
+        assertThat(log.recoveryTruncatedBytes()).isEqualTo(15);
+        assertThat(log.appendAsLeader(TestRecords.batch(T0, "next"), 1).firstOffset()).isEqualTo(8);
+        assertThat(allValues()).hasSize(9).endsWith("next");
+    }
+
+    @Test
     void zeroFilledTailIsTruncated() throws Exception {
         open();
         fill(5);
