@@ -108,7 +108,7 @@ final class LogLoader {
             }
         }
         LogSegment active = segments.lastEntry().getValue();
-        active.makeActive(config.segmentIndexBytes());
+        active.makeActive();
         long logEnd = active.readNextOffset();
         long logStart = Math.min(Math.max(checkpoint.logStartOffset(), segments.firstKey()), logEnd);
         epochs.truncateFromEnd(logEnd);

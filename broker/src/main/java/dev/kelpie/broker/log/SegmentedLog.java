@@ -616,9 +616,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
-            active.truncateTo(offset);
-            active.makeActive(config.segmentIndexBytes());
-            logEndOffset = active.readNextOffset();
+            long removedBase = active.truncateTo(offset);
+            active.makeActive();
+            // a target inside a batch loses that whole batch; a target in a compaction gap is kept, as Kafka does
+            logEndOffset = removedBase >= 0 && removedBase < offset ? removedBase
+                    : Math.max(active.readNextOffset(), offset);
             cleanerOffset = Math.min(cleanerOffset, logEndOffset);
             deleteSegmentsAsync(removed);
             epochs.truncateFromEnd(logEndOffset);
@@ -866,6 +868,19 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         waiters.failAll(new KafkaStorageException("Log " + tp + " is closed"));
         segments.values().forEach(LogSegment::release);
         buffers.close();
+        if (ownsEnv) {
+            env.close();
+        }
+    }
+
+    /**
+     * Test hook simulating {@code kill -9}: drops every handle without flushing, trimming or checkpointing,
+     * leaving the directory exactly as a crash would (page cache contents aside).
+     */
+    void crashForTesting() {
+        closed = true;
+        waiters.failAll(new KafkaStorageException("Log " + tp + " crashed"));
+        segments.values().forEach(LogSegment::release);
         if (ownsEnv) {
             env.close();
         }
