@@ -9,6 +9,10 @@ import org.apache.kafka.common.requests.AbstractResponse;
 /**
  * The handler of one API key, registered in {@link RequestDispatcher}'s table.
  *
+ * <p>Which versions are advertised and served is decided by
+ * {@link dev.kelpie.broker.protocol.ApiVersionsResponder} (Kafka 4.4's ranges); a handler serves all of them,
+ * topic-name and topic-id variants, flexible and not.
+ *
  * <p>Called on a Netty event loop: it must not block. Work that touches partition logs goes to the
  * partition's owner thread ({@link PartitionManager}); metadata writes go to the controller. A failure is a
  * stage completed exceptionally with a Kafka {@code ApiException} (a thrown one is caught and treated the
@@ -21,16 +25,6 @@ public interface ApiHandler<R extends AbstractRequest> {
     ApiKeys apiKey();
 
     Class<R> requestType();
-
-    /** Lowest advertised version: Kafka 4.4's, except Produce which is advertised from 0. */
-    default short minVersion() {
-        return apiKey().oldestVersion();
-    }
-
-    /** Highest advertised version: Kafka 4.4's latest stable one. */
-    default short maxVersion() {
-        return apiKey().latestVersion();
-    }
 
     CompletionStage<AbstractResponse> handle(RequestContext context, R request);
 }

@@ -2,6 +2,11 @@ package dev.kelpie.broker.server;
 
 import dev.kelpie.broker.network.RequestContext;
 import dev.kelpie.broker.network.RequestHandler;
+import dev.kelpie.broker.protocol.ApiVersionsResponder;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -31,7 +36,14 @@ public final class RequestDispatcher implements RequestHandler {
     private final Map<ApiKeys, ApiHandler<?>> handlers;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-    public RequestDispatcher(Collection<? extends ApiHandler<?>> handlers) {
+    private final ApiVersionsResponder versions;
+
+    /**
+     * @param handlers one per API key, ApiVersions included
+     * @param versions the advertised and served ranges (built from the same keys)
+     */
+    public RequestDispatcher(Collection<? extends ApiHandler<?>> handlers, ApiVersionsResponder versions) {
+        this.versions = versions;
         EnumMap<ApiKeys, ApiHandler<?>> table = new EnumMap<>(ApiKeys.class);
         for (ApiHandler<?> handler : handlers) {
             if (table.put(handler.apiKey(), handler) != null) {
@@ -39,6 +51,28 @@ public final class RequestDispatcher implements RequestHandler {
             }
         }
         this.handlers = Collections.unmodifiableMap(table);
+        if (!versions.implemented().equals(table.keySet())) {
+            throw new IllegalArgumentException("Advertised " + versions.implemented() + " but handlers for "
+                    + table.keySet());
+        }
+    }
+
+    /**
+     * Builds the dispatcher for {@code handlers} (ApiVersions excluded): adds the ApiVersions handler,
+     * advertising exactly these keys.
+     */
+    public static RequestDispatcher advertising(Collection<? extends ApiHandler<?>> handlers) {
+        Set<ApiKeys> keys = EnumSet.noneOf(ApiKeys.class);
+        handlers.forEach(h -> keys.add(h.apiKey()));
+        ApiVersionsResponder versions = new ApiVersionsResponder(keys);
+        List<ApiHandler<?>> all = new ArrayList<>(handlers);
+        all.add(new ApiVersionsHandler(versions));
+        return new RequestDispatcher(all, versions);
+    }
+
+    /** What ApiVersions advertises; the network layer parses only what it serves. */
+    public ApiVersionsResponder versions() {
+        return versions;
     }
 
     /** The registered handlers by key: the advertised API set. */
@@ -61,11 +95,12 @@ public final class RequestDispatcher implements RequestHandler {
 
     private CompletionStage<AbstractResponse> dispatch(RequestContext context, AbstractRequest request) {
         ApiHandler<?> handler = handlers.get(request.apiKey());
-        if (handler == null || request.version() < handler.minVersion() || request.version() > handler.maxVersion()) {
+        if (handler == null) {
             return CompletableFuture.failedFuture(new UnsupportedVersionException(
-                    request.apiKey() + " v" + request.version() + " is not supported by this broker"));
+                    request.apiKey() + " is not supported by this broker"));
         }
         try {
+            versions.checkServed(request.apiKey(), request.version());
             return invoke(handler, context, request);
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
