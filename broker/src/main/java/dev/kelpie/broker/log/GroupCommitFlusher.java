@@ -79,10 +79,8 @@ public final class GroupCommitFlusher implements AutoCloseable {
 
     @Override
     public void close() {
+        // no interrupt: an interrupt during FileChannel.force closes the segment's channel for every reader
         running = false;
-        for (Thread t : threads) {
-            t.interrupt();
-        }
         for (Thread t : threads) {
             try {
                 t.join(5_000);

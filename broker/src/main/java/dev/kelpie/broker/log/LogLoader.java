@@ -229,7 +229,7 @@ final class LogLoader {
                     }
                 }
             }
-            swap.renameSuffix(LogSegment.SWAP_SUFFIX, "");
+            swap.renameWithSuffix("");
             AtomicFiles.fsyncDirectory(dir);
             LOG.info("{}: completed an interrupted compaction swap at offset {}", tp, swapBase);
             return null;

@@ -463,13 +463,15 @@ final class LogSegment {
         }
     }
 
-    /** Renames the three files by swapping {@code fromSuffix} for {@code toSuffix}; open handles survive. */
-    void renameSuffix(String fromSuffix, String toSuffix) throws IOException {
+    /**
+     * Renames the three files to their live names plus {@code toSuffix}; open handles survive. The
+     * indexes go first and the .log last, so the .log's name is the commit point of a swap.
+     */
+    void renameWithSuffix(String toSuffix) throws IOException {
         Path dir = logFile().getParent();
-        Path target = file(dir, baseOffset, LOG_SUFFIX, toSuffix);
-        records.renameTo(target.toFile());
         offsetIndex.renameTo(file(dir, baseOffset, INDEX_SUFFIX, toSuffix));
         timeIndex.renameTo(file(dir, baseOffset, TIME_INDEX_SUFFIX, toSuffix));
+        records.renameTo(file(dir, baseOffset, LOG_SUFFIX, toSuffix).toFile());
     }
 
     /** Unlinks the three files (whatever their current names). Open handles stay readable. */

@@ -770,7 +770,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     private void renameForDeletion(LogSegment s) {
         try {
-            s.renameSuffix("", LogSegment.DELETED_SUFFIX);
+            s.renameWithSuffix(LogSegment.DELETED_SUFFIX);
         } catch (IOException e) {
             LOG.warn("{}: cannot rename {} for deletion; it will be unlinked under its name", tp, s.logFile(), e);
         }
@@ -829,7 +829,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             }
             segments.put(cleaned.baseOffset(), cleaned);
             deleteSegmentsAsync(old);
-            cleaned.renameSuffix(LogSegment.SWAP_SUFFIX, "");
+            cleaned.renameWithSuffix("");
             AtomicFiles.fsyncDirectory(dir);
             cleanerOffset = Math.max(cleanerOffset, newCleanerOffset);
         } finally {
