@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class ProduceConsumeIT {
+class ProduceConsumeTest {
     @RegisterExtension
     static final EmbeddedBroker BROKER = new EmbeddedBroker();
 
