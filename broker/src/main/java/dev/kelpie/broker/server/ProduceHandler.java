@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -109,6 +110,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (topic.partition(data.index()) == null) {
                 throw new UnknownTopicOrPartitionException("Topic " + topic.name() + " has no partition "
                         + data.index());
+            }
+            if (!(data.records() instanceof MemoryRecords)) {
+                throw new InvalidRecordException("Produce to " + topic.name() + "-" + data.index() + " has no records");
             }
             ProduceRequest.validateRecords(version, data.records());
             MemoryRecords records = (MemoryRecords) data.records();
