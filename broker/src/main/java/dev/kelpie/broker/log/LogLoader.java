@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
@@ -47,17 +46,14 @@ final class LogLoader {
     private final LogConfig config;
     private final long nowMs;
     private final LeaderEpochFileCache epochs;
-    private final Consumer<RecordBatch> onRecoveredBatch;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
 
-    LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs, LeaderEpochFileCache epochs,
-            Consumer<RecordBatch> onRecoveredBatch) {
+    LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs, LeaderEpochFileCache epochs) {
         this.dir = dir;
         this.tp = tp;
         this.config = config;
         this.nowMs = nowMs;
         this.epochs = epochs;
-        this.onRecoveredBatch = onRecoveredBatch;
     }
 
     Loaded load(PartitionCheckpoint checkpoint) throws IOException {
@@ -108,7 +104,7 @@ final class LogLoader {
             }
         }
         LogSegment active = segments.lastEntry().getValue();
-        active.makeActive(config.segmentIndexBytes());
+        active.makeActive();
         long logEnd = active.readNextOffset();
         long logStart = Math.min(Math.max(checkpoint.logStartOffset(), segments.firstKey()), logEnd);
         epochs.truncateFromEnd(logEnd);
@@ -119,7 +115,6 @@ final class LogLoader {
 
     private void onBatch(RecordBatch batch) {
         epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
-        onRecoveredBatch.accept(batch);
     }
 
     private long recoveryStart(PartitionCheckpoint checkpoint) {

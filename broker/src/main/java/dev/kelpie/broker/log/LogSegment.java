@@ -60,6 +60,7 @@ final class LogSegment {
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
+    private final int maxIndexBytes;
     private final long createdMs;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicInteger verifiedBytes = new AtomicInteger();
@@ -70,12 +71,13 @@ final class LogSegment {
     private boolean indexesMissing;
 
     private LogSegment(long baseOffset, FileRecords records, OffsetIndex offsetIndex, TimeIndex timeIndex,
-            int indexIntervalBytes, long createdMs) {
+            int indexIntervalBytes, int maxIndexBytes, long createdMs) {
         this.baseOffset = baseOffset;
         this.records = records;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
         this.indexIntervalBytes = indexIntervalBytes;
+        this.maxIndexBytes = maxIndexBytes;
         this.createdMs = createdMs;
         TimeIndex.Entry last = timeIndex.lastEntry();
         this.maxTimestamp = new MaxTimestamp(last.timestamp(), last.offset());
@@ -103,7 +105,8 @@ final class LogSegment {
             offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX, suffix), baseOffset, maxIndexBytes);
             TimeIndex timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX, suffix), baseOffset,
                     maxIndexBytes);
-            return new LogSegment(baseOffset, records, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+            return new LogSegment(baseOffset, records, offsetIndex, timeIndex, indexIntervalBytes, maxIndexBytes,
+                    nowMs);
         } catch (IOException | RuntimeException e) {
             if (offsetIndex != null) {
                 offsetIndex.close();
@@ -320,6 +323,8 @@ final class LogSegment {
         indexesMissing = false;
         offsetIndex.reset();
         timeIndex.reset();
+        offsetIndex.resize(maxIndexBytes);
+        timeIndex.resize(maxIndexBytes);
         bytesSinceLastIndexEntry = 0;
         maxTimestamp = new MaxTimestamp(RecordBatch.NO_TIMESTAMP, baseOffset);
         firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -355,21 +360,21 @@ final class LogSegment {
 
     /**
      * Removes every batch holding an offset ≥ {@code offset} (the batch holding {@code offset} goes
-     * entirely). Returns the bytes removed.
+     * entirely). Returns the base offset of the first removed batch, or -1 when nothing was removed.
      */
-    int truncateTo(long offset) throws IOException {
+    long truncateTo(long offset) throws IOException {
         FileRecords.LogOffsetPosition mapping = translateOffset(offset);
         if (mapping == null) {
-            return 0;
+            return -1;
         }
         offsetIndex.truncateToOffset(offset);
         timeIndex.truncateToOffset(offset);
-        int removed = records.truncateTo(mapping.position);
+        records.truncateTo(mapping.position);
         verifiedBytes.accumulateAndGet(mapping.position, Math::min);
         bytesSinceLastIndexEntry = mapping.position - offsetIndex.lastEntry().position();
         recomputeTimestamps();
         nextOffsetHint = -1;
-        return removed;
+        return mapping.offset;
     }
 
     /**
@@ -394,7 +399,7 @@ final class LogSegment {
     }
 
     /** Prepares the last segment to take appends (indexes back to full size, in-memory state derived). */
-    void makeActive(int maxIndexBytes) {
+    void makeActive() {
         offsetIndex.resize(maxIndexBytes);
         timeIndex.resize(maxIndexBytes);
         recomputeTimestamps();

@@ -23,9 +23,11 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileLogInputStream;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final LogEnvironment env;
     private final boolean ownsEnv;
     private final LeaderEpochFileCache epochs;
+    private final ProducerStateManager producers;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final DurabilityWaiters waiters;
     private final ReentrantLock structureLock = new ReentrantLock();
@@ -90,6 +93,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         this.env = env;
         this.ownsEnv = ownsEnv;
         this.epochs = epochs;
+        this.producers = new ProducerStateManager(dir, env.producerIdExpirationMs(), clock);
         this.segments = loaded.segments();
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
@@ -137,14 +141,20 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             }
             PartitionCheckpoint checkpoint = PartitionCheckpoint.read(dir);
             LeaderEpochFileCache epochs = new LeaderEpochFileCache(dir);
-            LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs, batch -> { });
+            LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs);
             LogLoader.Loaded loaded = loader.load(checkpoint);
             SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded);
             env.metrics().recoveryTruncated(loaded.truncatedBytes());
             if (loaded.corruption() != null) {
                 log.markOffline(loaded.corruption().getMessage(), loaded.corruption());
-            } else {
+                return log;
+            }
+            try {
+                log.reloadProducerState();
                 log.writeCheckpoint(false);
+            } catch (KafkaStorageException e) {
+                // the log is offline and logged why; it is still returned so its state can be reported
+                LOG.debug("{} opened offline", tp, e);
             }
             return log;
         } catch (IOException | UncheckedIOException e) {
@@ -259,6 +269,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         LogConfig cfg = config;
         long now = clock.wallMs();
         BatchValidator.Summary summary = BatchValidator.validateLeader(records, cfg, now, buffers);
+        for (MutableRecordBatch batch : records.batches()) {
+            Optional<ProducerStateManager.DuplicateBatch> dup = producers.validate(batch);
+            if (dup.isPresent()) {
+                ProducerStateManager.DuplicateBatch d = dup.get();
+                return new LogAppendInfo(d.firstOffset(), d.lastOffset(), d.appendTimeMs(), logStartOffset,
+                        summary.recordCount(), true);
+            }
+        }
         long first = logEndOffset;
         long next = first;
         for (MutableRecordBatch batch : records.batches()) {
@@ -273,6 +291,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         assignEpoch(leaderEpoch, first);
         long maxTs = cfg.logAppendTime() ? now : summary.maxTimestamp();
         write(records, summary.batchCount(), summary.recordCount(), next - 1, maxTs);
+        for (MutableRecordBatch batch : records.batches()) {
+            producers.update(batch, cfg.logAppendTime() ? now : -1);
+        }
         return new LogAppendInfo(first, next - 1, cfg.logAppendTime() ? now : -1, logStartOffset,
                 summary.recordCount(), false);
     }
@@ -291,6 +312,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             last = batch.lastOffset();
         }
         write(records, summary.batchCount(), summary.recordCount(), last, summary.maxTimestamp());
+        for (MutableRecordBatch batch : records.batches()) {
+            producers.update(batch, appendTimeOf(batch));
+        }
         return new LogAppendInfo(first, last, -1, logStartOffset, summary.recordCount(), false);
     }
 
@@ -352,6 +376,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
         // every offset below the new base is in a segment fsynced at its roll
         waiters.advance(created.baseOffset());
+        snapshotProducers(created.baseOffset());
         writeCheckpoint(false);
         return created;
     }
@@ -616,14 +641,17 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
-            active.truncateTo(offset);
-            active.makeActive(config.segmentIndexBytes());
-            logEndOffset = active.readNextOffset();
+            long removedBase = active.truncateTo(offset);
+            active.makeActive();
+            // a target inside a batch loses that whole batch; a target in a compaction gap is kept, as Kafka does
+            logEndOffset = removedBase >= 0 && removedBase < offset ? removedBase
+                    : Math.max(active.readNextOffset(), offset);
             cleanerOffset = Math.min(cleanerOffset, logEndOffset);
             deleteSegmentsAsync(removed);
             epochs.truncateFromEnd(logEndOffset);
             waiters.truncate(logEndOffset, new NotLeaderOrFollowerException("Log of " + tp
                     + " was truncated to " + logEndOffset + " before these offsets became durable"));
+            reloadProducerState();
         } catch (IOException | UncheckedIOException e) {
             throw offline("truncation failed", e);
         } finally {
@@ -654,6 +682,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             logEndOffset = offset;
             cleanerOffset = offset;
             epochs.clear();
+            producers.loadSnapshot(-1);
             waiters.reset(offset, new NotLeaderOrFollowerException("Log of " + tp + " was emptied and restarted at "
                     + offset));
         } catch (IOException | UncheckedIOException e) {
@@ -705,6 +734,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     @Override
     public int enforceRetention() {
         checkOnline();
+        producers.removeExpired();
         LogConfig cfg = config;
         long now = clock.wallMs();
         try {
@@ -802,6 +832,42 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
     }
 
+    // ---------------------------------------------------------------- idempotent producers
+
+    /**
+     * Rebuilds producer state as of the log end: the newest snapshot at or below it, then the batch headers
+     * from there on (Kafka's {@code loadProducerState}). Used on open and after truncation.
+     */
+    private void reloadProducerState() {
+        try {
+            long snapshot = producers.loadSnapshot(logEndOffset);
+            long from = Math.max(snapshot, segments.firstKey());
+            Long floor = segments.floorKey(from);
+            for (LogSegment seg : segments.tailMap(floor == null ? segments.firstKey() : floor, true).values()) {
+                int position = seg.offsetIndex().lookup(from).position();
+                for (FileLogInputStream.FileChannelRecordBatch batch : seg.records().batchesFrom(position)) {
+                    if (batch.hasProducerId() && batch.lastOffset() >= from) {
+                        producers.update(batch, appendTimeOf(batch));
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw offline("cannot rebuild producer state", e);
+        }
+    }
+
+    private void snapshotProducers(long offset) {
+        try {
+            producers.takeSnapshot(offset);
+        } catch (KafkaStorageException e) {
+            throw offline("cannot write a producer snapshot", e);
+        }
+    }
+
+    private static long appendTimeOf(RecordBatch batch) {
+        return batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : -1;
+    }
+
     // ---------------------------------------------------------------- compaction support
 
     long cleanerOffset() {
@@ -849,6 +915,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         boolean clean = offlineReason == null;
         if (clean) {
             try {
+                producers.takeSnapshot(logEndOffset);
                 flushLock.lock();
                 try {
                     activeSegment().onBecomeInactive();
@@ -866,6 +933,19 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         waiters.failAll(new KafkaStorageException("Log " + tp + " is closed"));
         segments.values().forEach(LogSegment::release);
         buffers.close();
+        if (ownsEnv) {
+            env.close();
+        }
+    }
+
+    /**
+     * Test hook simulating {@code kill -9}: drops every handle without flushing, trimming or checkpointing,
+     * leaving the directory exactly as a crash would (page cache contents aside).
+     */
+    void crashForTesting() {
+        closed = true;
+        waiters.failAll(new KafkaStorageException("Log " + tp + " crashed"));
+        segments.values().forEach(LogSegment::release);
         if (ownsEnv) {
             env.close();
         }
