@@ -70,7 +70,14 @@ public final class BrokerServer implements AutoCloseable {
     private boolean closed;
 
     public BrokerServer(BrokerConfig config, String clusterId, Clock clock) {
-        this(config, clusterId, clock, LogManager.Settings.defaults());
+        this(config, clusterId, clock, logSettings(config));
+    }
+
+    /** Kafka's log-manager defaults, with {@code producer.id.expiration.ms} from the broker config. */
+    public static LogManager.Settings logSettings(BrokerConfig config) {
+        LogManager.Settings d = LogManager.Settings.defaults();
+        return new LogManager.Settings(d.flushThreads(), d.recoveryThreads(), d.retentionCheckIntervalMs(),
+                d.flushCheckIntervalMs(), d.checkpointIntervalMs(), d.cleaner(), config.producerIdExpirationMs());
     }
 
     /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */
