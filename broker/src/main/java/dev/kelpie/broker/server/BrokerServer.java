@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * means the bound port); (6) let requests through: requests that arrive between (4) and (6) wait. It
  * returns when the broker serves. A failure closes what was started and rethrows.
  *
- * <p><b>close()</b>, in order: the listener stops accepting and drains (requests already read are
- * answered); the controller finishes queued operations; waiting fetches are answered; partition threads
+ * <p><b>close()</b>, in order: long-polling fetches are answered at once (so draining does not wait for
+ * their {@code max.wait.ms}); the listener stops accepting and drains (requests already read are
+ * answered); the controller finishes queued operations; partition threads
  * finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed.
  * Idempotent.
  *
@@ -190,6 +191,9 @@ public final class BrokerServer implements AutoCloseable {
         }
         closed = true;
         ready = false;
+        if (partitions != null) {
+            partitions.purgatory().close();
+        }
         if (network != null) {
             network.close();
         }
