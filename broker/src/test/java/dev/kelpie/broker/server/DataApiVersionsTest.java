@@ -195,6 +195,18 @@ class DataApiVersionsTest {
     }
 
     @Test
+    void acksZeroWithAnErrorClosesTheConnection() throws Exception {
+        try (RawClient client = new RawClient(BROKER.port())) {
+            ProduceRequestData data = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(1000)
+                    .setTopicData(new TopicProduceDataCollection(List.of(new TopicProduceData().setName("absent")
+                            .setPartitionData(List.of(new PartitionProduceData().setIndex(0)
+                                    .setRecords(records("lost"))))).iterator()));
+            client.sendOnly(ApiKeys.PRODUCE, 12, data);
+            assertThat(client.awaitClosed()).isTrue();
+        }
+    }
+
+    @Test
     void fetchLongPollsUntilDataArrivesOrTheWaitEnds() throws Exception {
         try (RawClient waiting = new RawClient(BROKER.port()); RawClient producer = new RawClient(BROKER.port())) {
             long start = System.nanoTime();
