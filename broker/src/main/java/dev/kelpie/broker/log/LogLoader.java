@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       its offset range, then is renamed live.</li>
  *   <li>Segments from the one holding the recovery point to the end are scanned batch by batch (magic, CRC,
  *       ascending offsets) and their indexes rebuilt; so is any older segment whose index files are missing
- *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) nothing is scanned.</li>
+ *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) only the tail of the last
+ *       segment after its last index entry is checked, and the segment recovered if that tail is bad.</li>
  *   <li>An invalid tail of the last segment is a torn write: it is truncated, logged and counted. Invalid
  *       bytes anywhere else cannot come from a torn write (a segment is fsynced before its successor is
  *       created), so they are damage: loading stops and the log opens offline, naming file and position.</li>
@@ -87,7 +88,11 @@ final class LogLoader {
             LogSegment seg = e.getValue();
             Long nextBase = segments.higherKey(e.getKey());
             boolean last = nextBase == null;
-            if (seg.baseOffset() >= recoverFrom || !indexesUsable(seg, nextBase)) {
+            boolean tornTail = last && seg.baseOffset() < recoverFrom && !seg.tailIsValid();
+            if (tornTail) {
+                LOG.warn("{}: {} ends in invalid bytes despite a clean shutdown; recovering it", tp, seg.logFile());
+            }
+            if (tornTail || seg.baseOffset() >= recoverFrom || !indexesUsable(seg, nextBase)) {
                 LogSegment.RecoveryResult r = seg.recover(last, this::onBatch);
                 if (r.corruption() != null) {
                     return offline(r.corruption());

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * reaches zero, so a slice of a deleted segment stays readable; deleted files are unlinked separately
  * (after {@code file.delete.delay.ms}), which open descriptors survive.
  *
- * <p>Lazy verification: batches below {@link #verifiedBytes()} were CRC-checked by this process (written
- * from validated memory, or scanned). Reads of older bytes verify them first, so a corrupt batch in a segment
- * that recovery did not scan is detected before it is served.
+ * <p>Lazy verification: bytes this process has not checked may be damaged on disk. Trusted are the prefix below
+ * {@link #verifiedBytes()} (scanned, or written from validated memory right after it) and everything from
+ * {@code appendedFrom} on (written by this process after it opened the segment). Reads verify the rest
+ * before handing it out, so a corrupt batch in a segment recovery did not scan is never served, and bytes
+ * are CRC-checked at most once per process when read sequentially.
  *
  * <p>Thread-safety: mutating methods ({@code append}, {@code truncateTo}, {@code onBecomeInactive},
  * {@code recover}, {@code resizeIndexes}) are called by the log's owner thread only. Reads, lookups,
@@ -64,6 +66,8 @@ final class LogSegment {
     private final long createdMs;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicInteger verifiedBytes = new AtomicInteger();
+    /** Position from which every byte was appended by this process, or -1. */
+    private volatile int appendedFrom = -1;
     private int bytesSinceLastIndexEntry;
     private volatile MaxTimestamp maxTimestamp;
     private volatile long firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -186,7 +190,10 @@ final class LogSegment {
      */
     void append(MemoryRecords batches) throws IOException {
         int position = records.sizeInBytes();
-        boolean wasVerified = verifiedBytes.get() == position;
+        boolean contiguous = verifiedBytes.get() >= position;
+        if (!contiguous && appendedFrom < 0) {
+            appendedFrom = position;
+        }
         records.append(batches);
         long next = -1;
         for (MutableRecordBatch batch : batches.batches()) {
@@ -197,8 +204,8 @@ final class LogSegment {
         if (next >= 0) {
             nextOffsetHint = next;
         }
-        if (wasVerified) {
-            verifiedBytes.set(position);
+        if (contiguous) {
+            verifiedBytes.accumulateAndGet(position, Math::max);
         }
     }
 
@@ -270,15 +277,17 @@ final class LogSegment {
      */
     void verifyRange(int from, int to) {
         int verified = verifiedBytes.get();
-        if (to <= verified) {
+        int trusted = appendedFrom;
+        if (to <= verified || (trusted >= 0 && from >= trusted)) {
             return;
         }
+        int end = trusted >= 0 ? Math.min(to, trusted) : to;
         int start = Math.max(from, verified);
         int position = start;
         try {
             for (FileChannelRecordBatch batch : records.batchesFrom(start)) {
                 position = batch.position();
-                if (position >= to) {
+                if (position >= end) {
                     break;
                 }
                 checkBatch(batch, -1);
@@ -289,12 +298,13 @@ final class LogSegment {
         } catch (KafkaException e) {
             throw new SegmentCorruptedException(logFile(), position, e.getMessage(), e);
         }
-        if (position < to) {
-            throw new SegmentCorruptedException(logFile(), position, "batch framing ends before position " + to,
+        if (position < end) {
+            throw new SegmentCorruptedException(logFile(), position, "batch framing ends before position " + end,
                     null);
         }
         if (start == verified) {
-            verifiedBytes.accumulateAndGet(position, Math::max);
+            int mark = trusted >= 0 && position >= trusted ? Math.max(position, records.sizeInBytes()) : position;
+            verifiedBytes.accumulateAndGet(mark, Math::max);
         }
     }
 
@@ -308,6 +318,23 @@ final class LogSegment {
             throw new SegmentCorruptedException(logFile(), batch.position(), "offsets " + batch.baseOffset()
                     + ".." + batch.lastOffset() + " out of order (expected from " + minBaseOffset + ")", null);
         }
+    }
+
+    /**
+     * Whether the batches from the last offset index entry to the end of the file are whole and valid: a
+     * cheap check (at most {@code index.interval.bytes} plus one batch) of a segment that is not recovered.
+     */
+    boolean tailIsValid() {
+        int position = offsetIndex.lastEntry().position();
+        try {
+            for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
+                checkBatch(batch, -1);
+                position = batch.position() + batch.sizeInBytes();
+            }
+        } catch (KafkaException e) {
+            return false;
+        }
+        return position == records.sizeInBytes();
     }
 
     /** Outcome of {@link #recover}. */
@@ -355,6 +382,7 @@ final class LogSegment {
         }
         nextOffsetHint = next;
         verifiedBytes.set(valid);
+        appendedFrom = -1;
         return new RecoveryResult(valid, truncated, truncateInvalidTail ? null : corruption);
     }
 
@@ -371,6 +399,9 @@ final class LogSegment {
         timeIndex.truncateToOffset(offset);
         records.truncateTo(mapping.position);
         verifiedBytes.accumulateAndGet(mapping.position, Math::min);
+        if (appendedFrom > mapping.position) {
+            appendedFrom = mapping.position;
+        }
         bytesSinceLastIndexEntry = mapping.position - offsetIndex.lastEntry().position();
         recomputeTimestamps();
         nextOffsetHint = -1;

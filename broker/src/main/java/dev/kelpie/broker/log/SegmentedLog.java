@@ -81,6 +81,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private volatile long highWatermark = Long.MAX_VALUE;
     private volatile String offlineReason;
     private volatile boolean closed;
+    /** Bumped before any truncation touches a file: concurrent readers tell a race from corruption. */
+    private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
     private long unflushedMessages;
     private long lastFlushMs;
 
@@ -337,7 +339,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         unflushedMessages += recordCount;
         LogConfig cfg = config;
         if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
-            flush();
+            flushData();
         }
     }
 
@@ -387,6 +389,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     public CompletableFuture<Void> awaitDurable(long offsetExclusive) {
         if (offlineReason != null) {
             return CompletableFuture.failedFuture(storageError());
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new KafkaStorageException("Log " + tp + " is closed"));
         }
         if (config.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
             return CompletableFuture.completedFuture(null);
@@ -439,6 +444,12 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     @Override
     public void flush() {
+        flushData();
+        writeCheckpoint(false);
+    }
+
+    /** fsyncs the data written so far; the recovery-point checkpoint follows at the next roll or checkpoint. */
+    private void flushData() {
         checkOnline();
         flushLock.lock();
         try {
@@ -450,7 +461,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } finally {
             flushLock.unlock();
         }
-        writeCheckpoint(false);
     }
 
     /** flush.ms for the interval policy; called periodically by the owner or the {@link LogManager}. */
@@ -460,7 +470,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return;
         }
         if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > waiters.durableOffset()) {
-            flush();
+            flushData();
         }
     }
 
@@ -480,6 +490,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
         while (true) {
             checkOnline();
+            long truncationsAtStart = truncations.get();
             long leo = logEndOffset;
             long lso = logStartOffset;
             if (startOffset < lso || startOffset > leo) {
@@ -491,66 +502,20 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 return new LogReadInfo(emptySlice(), lso, leo);
             }
             Long floor = segments.floorKey(startOffset);
-            FileSlice slice = readSegments(floor == null ? segments.firstKey() : floor, startOffset,
-                    Math.max(0, maxBytes), bound, minOneBatch);
+            FileSlice slice;
+            try {
+                slice = SegmentReads.read(segments, floor == null ? segments.firstKey() : floor, startOffset,
+                        Math.max(0, maxBytes), bound, minOneBatch, this::emptySlice);
+            } catch (SegmentCorruptedException c) {
+                if (truncations.get() != truncationsAtStart) {
+                    continue;
+                }
+                throw offline(c.getMessage(), c);
+            }
             if (slice != null) {
                 return new LogReadInfo(slice, lso, leo);
             }
         }
-    }
-
-    /** Null when a segment vanished under the read (deleted concurrently): the caller retries. */
-    private FileSlice readSegments(long fromBase, long startOffset, int maxBytes, long bound, boolean minOneBatch) {
-        for (Map.Entry<Long, LogSegment> e : segments.tailMap(fromBase, true).entrySet()) {
-            LogSegment seg = e.getValue();
-            if (seg.baseOffset() >= bound && seg.baseOffset() > startOffset) {
-                break;
-            }
-            if (!seg.tryRetain()) {
-                return null;
-            }
-            boolean handedOff = false;
-            try {
-                FileRecords.LogOffsetPosition start = seg.translateOffset(startOffset);
-                if (start == null) {
-                    continue;
-                }
-                Long nextBase = segments.higherKey(seg.baseOffset());
-                FileSlice slice = sliceOf(seg, start, maxBytes, bound, nextBase, minOneBatch);
-                handedOff = slice.sizeInBytes() > 0;
-                return slice;
-            } finally {
-                if (!handedOff) {
-                    seg.release();
-                }
-            }
-        }
-        return emptySlice();
-    }
-
-    private FileSlice sliceOf(LogSegment seg, FileRecords.LogOffsetPosition start, int maxBytes, long bound,
-            Long nextBase, boolean minOneBatch) {
-        int limit = seg.sizeInBytes();
-        if (nextBase == null || bound < nextBase) {
-            FileRecords.LogOffsetPosition cut = seg.translateOffset(bound);
-            if (cut != null) {
-                limit = Math.min(limit, cut.position);
-            }
-        }
-        if (limit <= start.position) {
-            return emptySlice();
-        }
-        long want = minOneBatch ? Math.max(maxBytes, start.size) : maxBytes;
-        int end = seg.batchBoundaryAtOrBelow(start.position, (int) Math.min(limit, start.position + want));
-        if (end <= start.position) {
-            return emptySlice();
-        }
-        try {
-            seg.verifyRange(start.position, end);
-        } catch (SegmentCorruptedException c) {
-            throw offline(c.getMessage(), c);
-        }
-        return new FileSlice(seg.records().channel(), start.position, end - start.position, seg::release);
     }
 
     private FileSlice emptySlice() {
@@ -571,53 +536,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return Optional.of(new TimestampAndOffset(-1, logEndOffset, epochs.latestEpoch().orElse(-1)));
         }
         if (timestamp == MAX_TIMESTAMP) {
-            return offsetOfMaxTimestamp(lso);
+            return SegmentReads.maxTimestamp(segments, lso).map(SegmentedLog::toResult);
         }
         if (timestamp < 0) {
             throw new InvalidRequestException("Unsupported ListOffsets timestamp " + timestamp);
         }
-        for (LogSegment seg : segments.values()) {
-            if (seg.maxTimestamp().timestamp() < timestamp || !seg.tryRetain()) {
-                continue;
-            }
-            try {
-                TimeIndex.Entry hint = seg.timeIndex().lookup(timestamp);
-                int position = seg.offsetIndex().lookup(Math.max(hint.offset(), lso)).position();
-                FileRecords.TimestampAndOffset found = seg.records().searchForTimestamp(timestamp, position, lso,
-                        MAX_RECORD_BYTES);
-                if (found != null) {
-                    return Optional.of(toResult(found));
-                }
-            } finally {
-                seg.release();
-            }
-        }
-        return Optional.empty();
+        return SegmentReads.firstAtOrAfter(segments, timestamp, lso).map(SegmentedLog::toResult);
     }
 
     /** Kafka's -4: the earliest offset on local disk, the same as the earliest here (no tiered storage). */
     static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
-
-    private Optional<TimestampAndOffset> offsetOfMaxTimestamp(long lso) {
-        LogSegment best = null;
-        for (LogSegment seg : segments.values()) {
-            if (best == null || seg.maxTimestamp().timestamp() > best.maxTimestamp().timestamp()) {
-                best = seg;
-            }
-        }
-        if (best == null || best.maxTimestamp().timestamp() < 0 || !best.tryRetain()) {
-            return Optional.empty();
-        }
-        try {
-            LogSegment.MaxTimestamp max = best.maxTimestamp();
-            int position = best.offsetIndex().lookup(max.offset()).position();
-            FileRecords.TimestampAndOffset found = best.records().searchForTimestamp(max.timestamp(), position, lso,
-                    MAX_RECORD_BYTES);
-            return Optional.ofNullable(found).map(SegmentedLog::toResult);
-        } finally {
-            best.release();
-        }
-    }
 
     private static TimestampAndOffset toResult(FileRecords.TimestampAndOffset t) {
         return new TimestampAndOffset(t.timestamp, t.offset, t.leaderEpoch.orElse(-1));
@@ -635,6 +563,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             truncateFullyAndStartAt(offset);
             return;
         }
+        truncations.incrementAndGet();
         structureLock.lock();
         flushLock.lock();
         try {
@@ -664,6 +593,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     @Override
     public void truncateFullyAndStartAt(long offset) {
         checkOnline();
+        truncations.incrementAndGet();
         structureLock.lock();
         flushLock.lock();
         try {
@@ -872,6 +802,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     long cleanerOffset() {
         return cleanerOffset;
+    }
+
+    /** How many truncations have started; the cleaner aborts rather than report corruption when it moved. */
+    long truncationCount() {
+        return truncations.get();
     }
 
     /**

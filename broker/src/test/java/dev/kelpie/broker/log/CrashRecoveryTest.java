@@ -3,6 +3,7 @@ package dev.kelpie.broker.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kelpie.broker.common.Clock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -145,7 +146,7 @@ class CrashRecoveryTest {
     private int verifyAfterRecovery(Map<Long, Reported> reported, String context) throws IOException {
         TreeMap<Long, Scanned> scan;
         try (SegmentedLog log = SegmentedLog.open(logDir, CrashAppender.TP, CrashAppender.config(),
-                dev.kelpie.broker.common.Clock.SYSTEM)) {
+                Clock.SYSTEM)) {
             assertThat(log.isOnline()).as("%s: online after recovery (%s)", context, log.offlineReason()).isTrue();
             scan = linearScan(log.dir(), log.logStartOffset(), context);
             long scannedEnd = scan.isEmpty() ? log.logStartOffset() : scan.lastEntry().getValue().lastOffset() + 1;

@@ -102,6 +102,19 @@ class LogRecoveryTest {
     }
 
     @Test
+    void garbageAfterACleanShutdownIsFoundByTheTailCheck() throws Exception {
+        open();
+        fill(8);
+        log.close();
+        appendBytes(segmentFile(0, ".log"), new byte[] {0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 77, 1, 2, 3});
+        open();
+        assertThat(log.logEndOffset()).isEqualTo(8);
+        assertThat(log.recoveryTruncatedBytes()).isEqualTo(15);
+        assertThat(log.appendAsLeader(TestRecords.batch(T0, "next"), 1).firstOffset()).isEqualTo(8);
+        assertThat(allValues()).hasSize(9).endsWith("next");
+    }
+
+    @Test
     void zeroFilledTailIsTruncated() throws Exception {
         open();
         fill(5);
@@ -165,6 +178,24 @@ class LogRecoveryTest {
         assertThat(log.isOnline()).isFalse();
         assertThatThrownBy(() -> log.read(second, 100, Long.MAX_VALUE, true))
                 .isInstanceOf(KafkaStorageException.class);
+    }
+
+    @Test
+    void tailReadsAfterRestartTrustNewAppendsButOldBytesAreVerified() throws Exception {
+        open();
+        fill(5);
+        log.close();
+        flipByte(segmentFile(0, ".log"), 70);
+        open();
+        for (int i = 5; i < 10; i++) {
+            log.appendAsLeader(TestRecords.batch(T0, "value-" + i), 1);
+        }
+        assertThat(TestRecords.decode(log.read(7, 1 << 20, Long.MAX_VALUE, true)))
+                .extracting(TestRecords.Rec::value).containsExactly("value-7", "value-8", "value-9");
+        assertThat(log.isOnline()).isTrue();
+        assertThatThrownBy(() -> log.read(0, 1 << 20, Long.MAX_VALUE, true))
+                .isInstanceOf(KafkaStorageException.class).hasMessageContaining("position 0");
+        assertThat(log.isOnline()).isFalse();
     }
 
     @Test
