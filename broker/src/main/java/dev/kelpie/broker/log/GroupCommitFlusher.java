@@ -1,0 +1,93 @@
+package dev.kelpie.broker.log;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for {@code flush.policy=sync}: a small pool of flusher threads shared by every log of a
+ * {@link LogEnvironment} (one per {@link LogManager}).
+ *
+ * <p>A log with a durability waiter above its durable offset {@linkplain #request requests} a flush; it
+ * is queued at most once. A flusher thread takes it off the queue (clearing the queued mark first), reads
+ * the log end, fsyncs the active segment once and completes every waiter at or below that end. Batches that
+ * arrive during the fsync queue the log again and are all covered by the next single fsync, so under load
+ * the fsync rate is bounded by the disk's fsync latency, not by the append rate. A log's flushes are
+ * serialised by the log itself, so several threads never fsync the same log at once.
+ *
+ * <p>Why shared rather than per log: thousands of partitions must not mean thousands of threads; why more
+ * than one thread: one slow fsync (a busy disk, a large dirty segment) must not delay every other partition,
+ * and file systems merge concurrent fsyncs into one journal commit.
+ *
+ * <p>Thread-safety: {@link #request} is safe from any thread.
+ */
+public final class GroupCommitFlusher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
+
+    /** A log that can make its written bytes durable. */
+    interface Target {
+        /** fsyncs what has been written and completes the waiters it covers. */
+        void flushForWaiters();
+    }
+
+    private final LinkedBlockingQueue<Target> queue = new LinkedBlockingQueue<>();
+    private final Set<Target> queued = ConcurrentHashMap.newKeySet();
+    private final Thread[] threads;
+    private volatile boolean running = true;
+
+    public GroupCommitFlusher(int threadCount) {
+        if (threadCount < 1) {
+            throw new IllegalArgumentException("threadCount " + threadCount);
+        }
+        threads = new Thread[threadCount];
+        for (int i = 0; i < threadCount; i++) {
+            threads[i] = new Thread(this::run, "kelpie-log-flusher-" + i);
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+    }
+
+    void request(Target target) {
+        if (queued.add(target)) {
+            queue.add(target);
+        }
+    }
+
+    private void run() {
+        while (running) {
+            Target target;
+            try {
+                target = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (target == null) {
+                continue;
+            }
+            queued.remove(target);
+            try {
+                target.flushForWaiters();
+            } catch (RuntimeException e) {
+                LOG.error("Group commit flush failed for {}", target, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // no interrupt: an interrupt during FileChannel.force closes the segment's channel for every reader
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.kelpie.broker.log;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the logs of one broker share: the {@link GroupCommitFlusher}, a scheduler for delayed file deletion
+ * and the {@link LogMetrics}. Owned by {@link LogManager}; a log opened on its own gets a private one that
+ * it closes with itself.
+ *
+ * <p>Thread-safety: all members are thread-safe.
+ */
+public final class LogEnvironment implements AutoCloseable {
+    private final GroupCommitFlusher flusher;
+    private final ScheduledExecutorService scheduler;
+    private final LogMetrics metrics = new LogMetrics();
+
+    public LogEnvironment(int flushThreads) {
+        this.flusher = new GroupCommitFlusher(flushThreads);
+        ScheduledThreadPoolExecutor exec = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            t.setName("kelpie-log-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        exec.setRemoveOnCancelPolicy(true);
+        this.scheduler = exec;
+    }
+
+    public GroupCommitFlusher flusher() {
+        return flusher;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    public LogMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops the flusher; runs the already scheduled deletions now. */
+    @Override
+    public void close() {
+        flusher.close();
+        for (Runnable pending : scheduler.shutdownNow()) {
+            pending.run();
+        }
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package dev.kelpie.broker.log;
+
+import dev.kelpie.broker.common.Clock;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the broker's log directories ({@code log.dirs}) and every partition log in them.
+ *
+ * <p>Lifecycle: {@link #LogManager construct} → {@link #startup} (loads and recovers every
+ * {@code <topic>-<partition>} directory in parallel on a bounded pool, removes {@code *-delete} directories,
+ * starts the periodic tasks and the {@link LogCleaner}) → {@link #getOrCreate}/{@link #get}/{@link #delete} →
+ * {@link #close} (stops the tasks, flushes and checkpoints every log as cleanly shut down).
+ *
+ * <p>Periodic tasks: retention and {@code flush.ms} checks are mutations, so they run on each partition's owner
+ * thread, reached through the {@code ownerExecutor} given at construction; recovery-point checkpoints are
+ * thread-safe and run on the manager's scheduler.
+ *
+ * <p>Placement: a new partition goes to the directory holding the fewest partitions. A directory that cannot be
+ * read at startup is reported offline ({@link #offlineDirs()}) and the others keep working; a partition whose
+ * open failed is listed by {@link #offlinePartitions()}.
+ *
+ * <p>Thread-safety: every public method is safe from any thread. The partition map is a concurrent map;
+ * creation and deletion of one partition are serialised by a per-manager lock so a partition is never opened
+ * twice.
+ */
+public final class LogManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+    static final String DELETE_DIR_SUFFIX = "-delete";
+
+    /**
+     * Tunables of the manager (Kafka's broker-level names in comments).
+     *
+     * @param flushThreads group-commit flusher threads shared by all logs
+     * @param recoveryThreads parallel partition loads at startup ({@code num.recovery.threads.per.data.dir})
+     * @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}
+     * @param flushCheckIntervalMs {@code log.flush.scheduler.interval.ms} (interval flush policy)
+     * @param checkpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms}
+     * @param cleaner compaction settings
+     */
+    public record Settings(int flushThreads, int recoveryThreads, long retentionCheckIntervalMs,
+            long flushCheckIntervalMs, long checkpointIntervalMs, LogCleaner.Settings cleaner) {
+
+        public Settings {
+            if (flushThreads < 1 || recoveryThreads < 1 || retentionCheckIntervalMs < 1 || flushCheckIntervalMs < 1
+                    || checkpointIntervalMs < 1) {
+                throw new IllegalArgumentException("LogManager settings must be positive: " + flushThreads + ", "
+                        + recoveryThreads + ", " + retentionCheckIntervalMs + ", " + flushCheckIntervalMs + ", "
+                        + checkpointIntervalMs);
+            }
+        }
+
+        /** Kafka's defaults: 5 min retention checks, 60 s checkpoints; two flusher threads. */
+        public static Settings defaults() {
+            return new Settings(2, 2, 300_000, 1_000, 60_000, LogCleaner.Settings.defaults());
+        }
+    }
+
+    private final List<Path> logDirs;
+    private final Clock clock;
+    private final Settings settings;
+    private final Function<TopicPartition, Executor> ownerExecutor;
+    private final LogEnvironment env;
+    private final LogCleaner cleaner;
+    private final Map<TopicPartition, SegmentedLog> logs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, String> offlinePartitions = new ConcurrentHashMap<>();
+    private final Map<Path, String> offlineDirs = new ConcurrentHashMap<>();
+    private final Object createLock = new Object();
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param logDirs the broker's {@code log.dirs}; created when missing
+     * @param ownerExecutor runs a maintenance task on the thread that owns the partition (the server's
+     *     partition executor); tests without concurrent writers may pass {@code tp -> Runnable::run}
+     */
+    public LogManager(List<Path> logDirs, Clock clock, Settings settings,
+            Function<TopicPartition, Executor> ownerExecutor) {
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("At least one log directory is required");
+        }
+        this.logDirs = List.copyOf(logDirs);
+        this.clock = clock;
+        this.settings = settings;
+        this.ownerExecutor = ownerExecutor;
+        this.env = new LogEnvironment(settings.flushThreads());
+        this.cleaner = new LogCleaner(settings.cleaner(), clock, env.metrics(), this::allLogs);
+    }
+
+    /**
+     * Loads every partition directory (recovering unclean ones in parallel) and starts the background work.
+     *
+     * @param configFor the topic config of each partition found on disk
+     */
+    public void startup(Function<TopicPartition, LogConfig> configFor) {
+        List<Future<?>> loads = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.recoveryThreads(), r -> {
+            Thread t = new Thread(r, "kelpie-log-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Path logDir : logDirs) {
+                for (Map.Entry<TopicPartition, Path> p : scanDir(logDir).entrySet()) {
+                    loads.add(pool.submit(() -> load(logDir, p.getKey(), configFor.apply(p.getKey()))));
+                }
+            }
+            for (Future<?> f : loads) {
+                awaitLoad(f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        LOG.info("Loaded {} partition logs from {} ({} offline)", logs.size(), logDirs, offlinePartitions.size());
+        schedule(this::enforceRetentionAll, settings.retentionCheckIntervalMs());
+        schedule(this::flushDueAll, settings.flushCheckIntervalMs());
+        schedule(this::checkpointAll, settings.checkpointIntervalMs());
+        cleaner.start();
+    }
+
+    private static void awaitLoad(Future<?> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while loading logs", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Log loading failed", e.getCause());
+        }
+    }
+
+    private void load(Path logDir, TopicPartition tp, LogConfig config) {
+        try {
+            SegmentedLog log = SegmentedLog.open(logDir, tp, config, clock, env);
+            logs.put(tp, log);
+            if (!log.isOnline()) {
+                offlinePartitions.put(tp, log.offlineReason());
+            }
+        } catch (KafkaStorageException e) {
+            LOG.error("Partition {} in {} cannot be opened and stays offline", tp, logDir, e);
+            offlinePartitions.put(tp, e.getMessage());
+        }
+    }
+
+    /** The partition directories of a log dir; deletes leftovers of asynchronous topic deletion. */
+    private Map<TopicPartition, Path> scanDir(Path logDir) {
+        Map<TopicPartition, Path> found = new java.util.TreeMap<>(
+                Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        try {
+            Files.createDirectories(logDir);
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logDir, Files::isDirectory)) {
+                for (Path d : dirs) {
+                    String name = d.getFileName().toString();
+                    if (name.endsWith(DELETE_DIR_SUFFIX)) {
+                        deleteRecursively(d);
+                        continue;
+                    }
+                    parseDirName(name).ifPresent(tp -> found.put(tp, d));
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("Log directory {} is unusable and goes offline", logDir, e);
+            offlineDirs.put(logDir, e.toString());
+        }
+        return found;
+    }
+
+    /** {@code <topic>-<partition>} → the partition, or empty for anything else. */
+    static Optional<TopicPartition> parseDirName(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1 || name.startsWith(".")) {
+            return Optional.empty();
+        }
+        try {
+            int partition = Integer.parseInt(name.substring(dash + 1));
+            return partition < 0 ? Optional.empty() : Optional.of(new TopicPartition(name.substring(0, dash), partition));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void schedule(Runnable task, long intervalMs) {
+        tasks.add(env.scheduler().scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Periodic log task failed", e);
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS));
+    }
+
+    // ---------------------------------------------------------------- partitions
+
+    /** The log of {@code tp}, creating it with {@code config} in the least loaded directory when absent. */
+    public SegmentedLog getOrCreate(TopicPartition tp, LogConfig config) {
+        SegmentedLog existing = logs.get(tp);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (createLock) {
+            if (closed) {
+                throw new IllegalStateException("LogManager is closed");
+            }
+            existing = logs.get(tp);
+            if (existing != null) {
+                return existing;
+            }
+            SegmentedLog log = SegmentedLog.open(leastLoadedDir(), tp, config, clock, env);
+            logs.put(tp, log);
+            offlinePartitions.remove(tp);
+            return log;
+        }
+    }
+
+    private Path leastLoadedDir() {
+        Map<Path, Integer> counts = new java.util.HashMap<>();
+        for (Path d : logDirs) {
+            if (!offlineDirs.containsKey(d)) {
+                counts.put(d, 0);
+            }
+        }
+        for (SegmentedLog log : logs.values()) {
+            counts.computeIfPresent(log.dir().getParent(), (k, v) -> v + 1);
+        }
+        return counts.entrySet().stream().min(Map.Entry.<Path, Integer>comparingByValue()
+                .thenComparing(e -> logDirs.indexOf(e.getKey()))).map(Map.Entry::getKey)
+                .orElseThrow(() -> new KafkaStorageException("Every log directory is offline: " + offlineDirs));
+    }
+
+    public Optional<SegmentedLog> get(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    public Collection<SegmentedLog> allLogs() {
+        return List.copyOf(logs.values());
+    }
+
+    /** Partitions whose log is offline, with the reason. */
+    public Map<TopicPartition, String> offlinePartitions() {
+        Map<TopicPartition, String> out = new java.util.HashMap<>(offlinePartitions);
+        for (SegmentedLog log : logs.values()) {
+            if (log.offlineReason() != null) {
+                out.put(log.topicPartition(), log.offlineReason());
+            }
+        }
+        return out;
+    }
+
+    public Map<Path, String> offlineDirs() {
+        return Map.copyOf(offlineDirs);
+    }
+
+    public LogEnvironment environment() {
+        return env;
+    }
+
+    public LogCleaner cleaner() {
+        return cleaner;
+    }
+
+    /**
+     * Topic deletion: closes the log, renames its directory to {@code <topic>-<partition>.<uuid>-delete}
+     * (so a new partition of the same name can be created at once) and removes it in the background.
+     * Call from the partition's owner thread.
+     */
+    public void delete(TopicPartition tp) {
+        SegmentedLog log;
+        synchronized (createLock) {
+            log = logs.remove(tp);
+            offlinePartitions.remove(tp);
+        }
+        if (log == null) {
+            return;
+        }
+        cleaner.awaitNotCleaning(log);
+        log.close();
+        Path doomed = log.dir().resolveSibling(log.dir().getFileName() + "."
+                + UUID.randomUUID().toString().replace("-", "") + DELETE_DIR_SUFFIX);
+        try {
+            AtomicFiles.renameDurably(log.dir(), doomed);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot delete the log of " + tp + ": " + e.getMessage(), e);
+        }
+        env.scheduler().execute(() -> deleteRecursively(doomed));
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot remove {}", dir, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- periodic work
+
+    private void enforceRetentionAll() {
+        for (SegmentedLog log : logs.values()) {
+            if (log.isOnline()) {
+                ownerExecutor.apply(log.topicPartition()).execute(() -> runQuietly(log, log::enforceRetention));
+            }
+        }
+    }
+
+    private void flushDueAll() {
+        for (SegmentedLog log : logs.values()) {
+            if (log.isOnline() && log.config().flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
+                ownerExecutor.apply(log.topicPartition()).execute(() -> runQuietly(log, log::flushIfDue));
+            }
+        }
+    }
+
+    /** Persists every log's recovery point (thread-safe on the log side). */
+    public void checkpointAll() {
+        for (SegmentedLog log : logs.values()) {
+            if (log.isOnline()) {
+                runQuietly(log, () -> log.writeCheckpoint(false));
+            }
+        }
+    }
+
+    private static void runQuietly(SegmentedLog log, Runnable r) {
+        try {
+            r.run();
+        } catch (KafkaStorageException e) {
+            // the log took itself offline and logged why
+            LOG.debug("{} is offline: {}", log.topicPartition(), e.getMessage());
+        }
+    }
+
+    /** Stops background work, then flushes, checkpoints and closes every log. */
+    @Override
+    public void close() {
+        synchronized (createLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        tasks.forEach(t -> t.cancel(false));
+        cleaner.close();
+        for (SegmentedLog log : logs.values()) {
+            log.close();
+        }
+        env.close();
+    }
+}

@@ -1,0 +1,921 @@
+package dev.kelpie.broker.log;
+
+import dev.kelpie.broker.common.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partition log on disk: a directory {@code <topic>-<partition>/} of {@link LogSegment}s plus
+ * {@code leader-epoch-checkpoint} ({@link LeaderEpochFileCache}) and {@code partition.checkpoint}
+ * ({@link PartitionCheckpoint}). Open with {@link #open(Path, TopicPartition, LogConfig, Clock, LogEnvironment)}.
+ *
+ * <p>State machine: {@code open → online ⇄ (appends, reads, rolls, retention, truncation) → closed}; any I/O
+ * error or detected corruption moves {@code online → offline} for good (until reopened): reads, appends and
+ * durability waiters then fail with {@link KafkaStorageException} and the cause is logged once. Other
+ * partitions are not affected.
+ *
+ * <p>Durability ({@code flush.policy}): {@code sync}: appends go to the page cache; {@link #awaitDurable}
+ * futures are completed by the shared {@link GroupCommitFlusher} after one fsync covering everything written
+ * so far. {@code interval}: Kafka's {@code flush.messages} (checked on append) and {@code flush.ms} (checked by
+ * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
+ * Invariant: a segment is fsynced before its successor is created, so a torn write can only be in the last
+ * segment. In sync mode, readers that must never see data a power loss could take back bound their reads
+ * by {@link #durableOffset()} (the high watermark is derived from it).
+ *
+ * <p>Thread-safety: as {@link PartitionLog}: one owner thread mutates; reads and getters from any thread
+ * work on a lock-free snapshot (a concurrent segment map, volatile offsets, reference-counted segments).
+ * Structural changes to the segment map (roll, deletion, truncation, compaction swap) happen under
+ * {@code structureLock}; the log cleaner's swap is the only non-owner writer and re-validates under it.
+ * Flushes (group commit, interval, explicit) serialise on {@code flushLock}, which truncation also takes.
+ */
+public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Target {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+    /** Upper bound on one decompressed record handed to kafka-clients' iterators (its own default). */
+    static final int MAX_RECORD_BYTES = Integer.MAX_VALUE - 8;
+
+    private final TopicPartition tp;
+    private final Path dir;
+    private final Clock clock;
+    private final LogEnvironment env;
+    private final boolean ownsEnv;
+    private final LeaderEpochFileCache epochs;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final DurabilityWaiters waiters;
+    private final ReentrantLock structureLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final BufferSupplier buffers = BufferSupplier.create();
+    private final long recoveryTruncatedBytes;
+    private volatile LogConfig config;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long cleanerOffset;
+    private volatile long highWatermark = Long.MAX_VALUE;
+    private volatile String offlineReason;
+    private volatile boolean closed;
+    private long unflushedMessages;
+    private long lastFlushMs;
+
+    private SegmentedLog(TopicPartition tp, Path dir, LogConfig config, Clock clock, LogEnvironment env,
+            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded) {
+        this.tp = tp;
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.env = env;
+        this.ownsEnv = ownsEnv;
+        this.epochs = epochs;
+        this.segments = loaded.segments();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.cleanerOffset = loaded.cleanerOffset();
+        this.recoveryTruncatedBytes = loaded.truncatedBytes();
+        this.waiters = new DurabilityWaiters(Math.max(0, loaded.logEndOffset()));
+        this.lastFlushMs = clock.wallMs();
+    }
+
+    /** The directory name of a partition: {@code <topic>-<partition>}. */
+    public static String dirName(TopicPartition tp) {
+        return tp.topic() + "-" + tp.partition();
+    }
+
+    /**
+     * Opens (creating if needed) the log of {@code tp} under {@code logDir}/{@code <topic>-<partition>},
+     * recovering it as {@link LogLoader} describes. Corruption found while loading yields an offline log
+     * ({@link #isOnline()} false, {@link #offlineReason()} names file and position) rather than an exception.
+     *
+     * @param logDir one of the broker's {@code log.dirs}
+     * @param env the shared flusher, scheduler and metrics (from {@link LogManager#environment()})
+     * @throws KafkaStorageException when the directory cannot be created or read
+     */
+    public static SegmentedLog open(Path logDir, TopicPartition tp, LogConfig config, Clock clock,
+            LogEnvironment env) {
+        return open(logDir, tp, config, clock, env, false);
+    }
+
+    /**
+     * Opens a log with its own {@link LogEnvironment} (one flusher thread), closed together with the log.
+     * For tools, tests and benchmarks; a broker uses {@link LogManager}.
+     */
+    public static SegmentedLog open(Path logDir, TopicPartition tp, LogConfig config, Clock clock) {
+        return open(logDir, tp, config, clock, new LogEnvironment(1), true);
+    }
+
+    private static SegmentedLog open(Path logDir, TopicPartition tp, LogConfig config, Clock clock,
+            LogEnvironment env, boolean ownsEnv) {
+        Path dir = logDir.resolve(dirName(tp));
+        try {
+            boolean created = !Files.isDirectory(dir);
+            Files.createDirectories(dir);
+            if (created) {
+                AtomicFiles.fsyncDirectory(logDir);
+            }
+            PartitionCheckpoint checkpoint = PartitionCheckpoint.read(dir);
+            LeaderEpochFileCache epochs = new LeaderEpochFileCache(dir);
+            LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs, batch -> { });
+            LogLoader.Loaded loaded = loader.load(checkpoint);
+            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded);
+            env.metrics().recoveryTruncated(loaded.truncatedBytes());
+            if (loaded.corruption() != null) {
+                log.markOffline(loaded.corruption().getMessage(), loaded.corruption());
+            } else {
+                log.writeCheckpoint(false);
+            }
+            return log;
+        } catch (IOException | UncheckedIOException e) {
+            if (ownsEnv) {
+                env.close();
+            }
+            throw new KafkaStorageException("Cannot open log " + tp + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- getters
+
+    @Override
+    public TopicPartition topicPartition() {
+        return tp;
+    }
+
+    @Override
+    public LogConfig config() {
+        return config;
+    }
+
+    @Override
+    public void updateConfig(LogConfig config) {
+        this.config = config;
+    }
+
+    /** The partition directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    @Override
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    @Override
+    public long durableOffset() {
+        return waiters.durableOffset();
+    }
+
+    @Override
+    public LeaderEpochCache leaderEpochs() {
+        return epochs;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return offlineReason == null && !closed;
+    }
+
+    /** Why the log is offline, or null. */
+    public String offlineReason() {
+        return offlineReason;
+    }
+
+    /** Bytes recovery cut off a torn tail when this log was opened. */
+    public long recoveryTruncatedBytes() {
+        return recoveryTruncatedBytes;
+    }
+
+    public LogMetrics metrics() {
+        return env.metrics();
+    }
+
+    /**
+     * Bounds retention and compaction to offsets below {@code highWatermark} (set by the replication
+     * layer; unbounded until then, i.e. the log end).
+     */
+    public void updateHighWatermark(long highWatermark) {
+        this.highWatermark = highWatermark;
+    }
+
+    long highWatermarkBound() {
+        return Math.min(highWatermark, logEndOffset);
+    }
+
+    /** Number of segments, the active one included. */
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /** Total bytes of all segment files. */
+    public long sizeInBytes() {
+        return segments.values().stream().mapToLong(LogSegment::sizeInBytes).sum();
+    }
+
+    /** Base offsets of the segments, ascending. */
+    public List<Long> segmentBaseOffsets() {
+        return List.copyOf(segments.keySet());
+    }
+
+    LogSegment activeSegment() {
+        return segments.lastEntry().getValue();
+    }
+
+    ConcurrentSkipListMap<Long, LogSegment> segmentMap() {
+        return segments;
+    }
+
+    // ---------------------------------------------------------------- append
+
+    @Override
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        checkOnline();
+        LogConfig cfg = config;
+        long now = clock.wallMs();
+        BatchValidator.Summary summary = BatchValidator.validateLeader(records, cfg, now, buffers);
+        long first = logEndOffset;
+        long next = first;
+        for (MutableRecordBatch batch : records.batches()) {
+            long lastDelta = batch.lastOffset() - batch.baseOffset();
+            batch.setLastOffset(next + lastDelta);
+            batch.setPartitionLeaderEpoch(leaderEpoch);
+            if (cfg.logAppendTime()) {
+                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+            }
+            next = batch.nextOffset();
+        }
+        assignEpoch(leaderEpoch, first);
+        long maxTs = cfg.logAppendTime() ? now : summary.maxTimestamp();
+        write(records, summary.batchCount(), summary.recordCount(), next - 1, maxTs);
+        return new LogAppendInfo(first, next - 1, cfg.logAppendTime() ? now : -1, logStartOffset,
+                summary.recordCount(), false);
+    }
+
+    @Override
+    public LogAppendInfo appendAsFollower(MemoryRecords records) {
+        checkOnline();
+        BatchValidator.Summary summary = BatchValidator.validateFollower(records, logEndOffset);
+        long first = -1;
+        long last = -1;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (first < 0) {
+                first = batch.baseOffset();
+            }
+            assignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
+            last = batch.lastOffset();
+        }
+        write(records, summary.batchCount(), summary.recordCount(), last, summary.maxTimestamp());
+        return new LogAppendInfo(first, last, -1, logStartOffset, summary.recordCount(), false);
+    }
+
+    private void assignEpoch(int epoch, long startOffset) {
+        try {
+            epochs.assign(epoch, startOffset);
+        } catch (UncheckedIOException e) {
+            throw offline("cannot write " + LeaderEpochFileCache.FILE_NAME, e);
+        }
+    }
+
+    private void write(MemoryRecords records, int batchCount, int recordCount, long lastOffset, long maxTs) {
+        try {
+            LogSegment seg = maybeRoll(records.sizeInBytes(), batchCount, lastOffset, maxTs);
+            seg.append(records);
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw offline("append failed", e);
+        }
+        logEndOffset = lastOffset + 1;
+        unflushedMessages += recordCount;
+        LogConfig cfg = config;
+        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
+            flush();
+        }
+    }
+
+    private LogSegment maybeRoll(int bytes, int batchCount, long lastOffset, long maxTs) throws IOException {
+        LogSegment seg = activeSegment();
+        if (seg.sizeInBytes() == 0) {
+            return seg;
+        }
+        LogConfig cfg = config;
+        long waitedMs = seg.hasTimestampedBatch() && maxTs >= 0 ? maxTs - seg.rollingBaseTimestamp()
+                : clock.wallMs() - seg.rollingBaseTimestamp();
+        boolean full = (long) seg.sizeInBytes() + bytes > cfg.segmentBytes();
+        boolean old = waitedMs > cfg.segmentMs();
+        boolean indexFull = !seg.indexesHaveRoomFor(batchCount);
+        boolean offsetOverflow = lastOffset - seg.baseOffset() > Integer.MAX_VALUE;
+        if (full || old || indexFull || offsetOverflow) {
+            return roll();
+        }
+        return seg;
+    }
+
+    /** Closes the active segment (fsync, trimmed indexes) and starts a new one at the log end. */
+    LogSegment roll() throws IOException {
+        LogSegment created;
+        structureLock.lock();
+        try {
+            LogSegment old = activeSegment();
+            long base = logEndOffset;
+            old.onBecomeInactive();
+            env.metrics().fsync();
+            created = LogSegment.open(dir, base, "", config.indexIntervalBytes(), config.segmentIndexBytes(),
+                    clock.wallMs());
+            segments.put(base, created);
+        } finally {
+            structureLock.unlock();
+        }
+        // every offset below the new base is in a segment fsynced at its roll
+        waiters.advance(created.baseOffset());
+        writeCheckpoint(false);
+        return created;
+    }
+
+    // ---------------------------------------------------------------- durability
+
+    @Override
+    public CompletableFuture<Void> awaitDurable(long offsetExclusive) {
+        if (offlineReason != null) {
+            return CompletableFuture.failedFuture(storageError());
+        }
+        if (config.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (offsetExclusive > logEndOffset) {
+            throw new IllegalArgumentException("awaitDurable(" + offsetExclusive + ") beyond log end "
+                    + logEndOffset);
+        }
+        CompletableFuture<Void> f = waiters.await(offsetExclusive);
+        if (f == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        env.flusher().request(this);
+        return f;
+    }
+
+    /** Group commit: one fsync of the active segment completes every waiter up to the log end read first. */
+    @Override
+    public void flushForWaiters() {
+        flushLock.lock();
+        try {
+            if (offlineReason != null || closed) {
+                return;
+            }
+            flushUpToLogEnd();
+        } catch (IOException | UncheckedIOException e) {
+            markOffline("fsync failed", e);
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** Caller holds flushLock. */
+    private void flushUpToLogEnd() throws IOException {
+        long target = logEndOffset;
+        if (target <= waiters.durableOffset()) {
+            return;
+        }
+        LogSegment seg = activeSegment();
+        if (seg.tryRetain()) {
+            try {
+                seg.flushLog();
+            } finally {
+                seg.release();
+            }
+        }
+        env.metrics().fsync();
+        waiters.advance(target);
+    }
+
+    @Override
+    public void flush() {
+        checkOnline();
+        flushLock.lock();
+        try {
+            flushUpToLogEnd();
+            unflushedMessages = 0;
+            lastFlushMs = clock.wallMs();
+        } catch (IOException | UncheckedIOException e) {
+            throw offline("flush failed", e);
+        } finally {
+            flushLock.unlock();
+        }
+        writeCheckpoint(false);
+    }
+
+    /** flush.ms for the interval policy; called periodically by the owner or the {@link LogManager}. */
+    public void flushIfDue() {
+        LogConfig cfg = config;
+        if (offlineReason != null || closed || cfg.flushPolicy() != LogConfig.FlushPolicy.INTERVAL) {
+            return;
+        }
+        if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > waiters.durableOffset()) {
+            flush();
+        }
+    }
+
+    /** Writes partition.checkpoint (recovery point = durable offset). Serialised: owner, manager, cleaner. */
+    synchronized void writeCheckpoint(boolean cleanShutdown) {
+        try {
+            new PartitionCheckpoint(waiters.durableOffset(), logStartOffset, cleanerOffset, cleanShutdown)
+                    .write(dir);
+        } catch (IOException e) {
+            throw offline("cannot write " + PartitionCheckpoint.FILE_NAME, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- read
+
+    @Override
+    public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        while (true) {
+            checkOnline();
+            long leo = logEndOffset;
+            long lso = logStartOffset;
+            if (startOffset < lso || startOffset > leo) {
+                throw new OffsetOutOfRangeException("Offset " + startOffset + " is outside [" + lso + ", " + leo
+                        + "] of " + tp);
+            }
+            long bound = Math.min(maxOffsetExclusive, leo);
+            if (startOffset >= bound) {
+                return new LogReadInfo(emptySlice(), lso, leo);
+            }
+            Long floor = segments.floorKey(startOffset);
+            FileSlice slice = readSegments(floor == null ? segments.firstKey() : floor, startOffset,
+                    Math.max(0, maxBytes), bound, minOneBatch);
+            if (slice != null) {
+                return new LogReadInfo(slice, lso, leo);
+            }
+        }
+    }
+
+    /** Null when a segment vanished under the read (deleted concurrently): the caller retries. */
+    private FileSlice readSegments(long fromBase, long startOffset, int maxBytes, long bound, boolean minOneBatch) {
+        for (Map.Entry<Long, LogSegment> e : segments.tailMap(fromBase, true).entrySet()) {
+            LogSegment seg = e.getValue();
+            if (seg.baseOffset() >= bound && seg.baseOffset() > startOffset) {
+                break;
+            }
+            if (!seg.tryRetain()) {
+                return null;
+            }
+            boolean handedOff = false;
+            try {
+                FileRecords.LogOffsetPosition start = seg.translateOffset(startOffset);
+                if (start == null) {
+                    continue;
+                }
+                Long nextBase = segments.higherKey(seg.baseOffset());
+                FileSlice slice = sliceOf(seg, start, maxBytes, bound, nextBase, minOneBatch);
+                handedOff = slice.sizeInBytes() > 0;
+                return slice;
+            } finally {
+                if (!handedOff) {
+                    seg.release();
+                }
+            }
+        }
+        return emptySlice();
+    }
+
+    private FileSlice sliceOf(LogSegment seg, FileRecords.LogOffsetPosition start, int maxBytes, long bound,
+            Long nextBase, boolean minOneBatch) {
+        int limit = seg.sizeInBytes();
+        if (nextBase == null || bound < nextBase) {
+            FileRecords.LogOffsetPosition cut = seg.translateOffset(bound);
+            if (cut != null) {
+                limit = Math.min(limit, cut.position);
+            }
+        }
+        if (limit <= start.position) {
+            return emptySlice();
+        }
+        long want = minOneBatch ? Math.max(maxBytes, start.size) : maxBytes;
+        int end = seg.batchBoundaryAtOrBelow(start.position, (int) Math.min(limit, start.position + want));
+        if (end <= start.position) {
+            return emptySlice();
+        }
+        try {
+            seg.verifyRange(start.position, end);
+        } catch (SegmentCorruptedException c) {
+            throw offline(c.getMessage(), c);
+        }
+        return new FileSlice(seg.records().channel(), start.position, end - start.position, seg::release);
+    }
+
+    private FileSlice emptySlice() {
+        FileChannel channel = activeSegment().records().channel();
+        return new FileSlice(channel, 0, 0, () -> { });
+    }
+
+    // ---------------------------------------------------------------- timestamps
+
+    @Override
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        checkOnline();
+        long lso = logStartOffset;
+        if (timestamp == EARLIEST_TIMESTAMP || timestamp == EARLIEST_LOCAL_TIMESTAMP) {
+            return Optional.of(new TimestampAndOffset(-1, lso, epochs.epochForOffset(lso)));
+        }
+        if (timestamp == LATEST_TIMESTAMP) {
+            return Optional.of(new TimestampAndOffset(-1, logEndOffset, epochs.latestEpoch().orElse(-1)));
+        }
+        if (timestamp == MAX_TIMESTAMP) {
+            return offsetOfMaxTimestamp(lso);
+        }
+        if (timestamp < 0) {
+            throw new InvalidRequestException("Unsupported ListOffsets timestamp " + timestamp);
+        }
+        for (LogSegment seg : segments.values()) {
+            if (seg.maxTimestamp().timestamp() < timestamp || !seg.tryRetain()) {
+                continue;
+            }
+            try {
+                TimeIndex.Entry hint = seg.timeIndex().lookup(timestamp);
+                int position = seg.offsetIndex().lookup(Math.max(hint.offset(), lso)).position();
+                FileRecords.TimestampAndOffset found = seg.records().searchForTimestamp(timestamp, position, lso,
+                        MAX_RECORD_BYTES);
+                if (found != null) {
+                    return Optional.of(toResult(found));
+                }
+            } finally {
+                seg.release();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Kafka's -4: the earliest offset on local disk, the same as the earliest here (no tiered storage). */
+    static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
+
+    private Optional<TimestampAndOffset> offsetOfMaxTimestamp(long lso) {
+        LogSegment best = null;
+        for (LogSegment seg : segments.values()) {
+            if (best == null || seg.maxTimestamp().timestamp() > best.maxTimestamp().timestamp()) {
+                best = seg;
+            }
+        }
+        if (best == null || best.maxTimestamp().timestamp() < 0 || !best.tryRetain()) {
+            return Optional.empty();
+        }
+        try {
+            LogSegment.MaxTimestamp max = best.maxTimestamp();
+            int position = best.offsetIndex().lookup(max.offset()).position();
+            FileRecords.TimestampAndOffset found = best.records().searchForTimestamp(max.timestamp(), position, lso,
+                    MAX_RECORD_BYTES);
+            return Optional.ofNullable(found).map(SegmentedLog::toResult);
+        } finally {
+            best.release();
+        }
+    }
+
+    private static TimestampAndOffset toResult(FileRecords.TimestampAndOffset t) {
+        return new TimestampAndOffset(t.timestamp, t.offset, t.leaderEpoch.orElse(-1));
+    }
+
+    // ---------------------------------------------------------------- truncation
+
+    @Override
+    public void truncateTo(long offset) {
+        checkOnline();
+        if (offset >= logEndOffset) {
+            return;
+        }
+        if (offset <= logStartOffset) {
+            truncateFullyAndStartAt(offset);
+            return;
+        }
+        structureLock.lock();
+        flushLock.lock();
+        try {
+            List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
+            removed.forEach(s -> segments.remove(s.baseOffset()));
+            LogSegment active = activeSegment();
+            active.truncateTo(offset);
+            active.makeActive(config.segmentIndexBytes());
+            logEndOffset = active.readNextOffset();
+            cleanerOffset = Math.min(cleanerOffset, logEndOffset);
+            deleteSegmentsAsync(removed);
+            epochs.truncateFromEnd(logEndOffset);
+            waiters.truncate(logEndOffset, new NotLeaderOrFollowerException("Log of " + tp
+                    + " was truncated to " + logEndOffset + " before these offsets became durable"));
+        } catch (IOException | UncheckedIOException e) {
+            throw offline("truncation failed", e);
+        } finally {
+            flushLock.unlock();
+            structureLock.unlock();
+        }
+        writeCheckpoint(false);
+    }
+
+    @Override
+    public void truncateFullyAndStartAt(long offset) {
+        checkOnline();
+        structureLock.lock();
+        flushLock.lock();
+        try {
+            List<LogSegment> removed = new ArrayList<>(segments.values());
+            for (LogSegment s : removed) {
+                renameForDeletion(s);
+            }
+            LogSegment fresh = LogSegment.open(dir, offset, "", config.indexIntervalBytes(),
+                    config.segmentIndexBytes(), clock.wallMs());
+            segments.put(offset, fresh);
+            for (LogSegment s : removed) {
+                segments.remove(s.baseOffset(), s);
+                finishDeletion(s);
+            }
+            logStartOffset = offset;
+            logEndOffset = offset;
+            cleanerOffset = offset;
+            epochs.clear();
+            waiters.reset(offset, new NotLeaderOrFollowerException("Log of " + tp + " was emptied and restarted at "
+                    + offset));
+        } catch (IOException | UncheckedIOException e) {
+            throw offline("truncation failed", e);
+        } finally {
+            flushLock.unlock();
+            structureLock.unlock();
+        }
+        writeCheckpoint(false);
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    @Override
+    public long deleteRecordsBefore(long offset) {
+        checkOnline();
+        if (offset > logEndOffset) {
+            throw new OffsetOutOfRangeException("Cannot delete records before " + offset + ": log end is "
+                    + logEndOffset);
+        }
+        if (offset <= logStartOffset) {
+            return logStartOffset;
+        }
+        logStartOffset = offset;
+        cleanerOffset = Math.max(cleanerOffset, offset);
+        try {
+            epochs.truncateFromStart(offset);
+        } catch (UncheckedIOException e) {
+            throw offline("cannot write " + LeaderEpochFileCache.FILE_NAME, e);
+        }
+        deleteSegmentsBelowLogStart();
+        writeCheckpoint(false);
+        return logStartOffset;
+    }
+
+    private int deleteSegmentsBelowLogStart() {
+        List<LogSegment> doomed = new ArrayList<>();
+        for (Map.Entry<Long, LogSegment> e : segments.entrySet()) {
+            Long next = segments.higherKey(e.getKey());
+            if (next == null || next > logStartOffset) {
+                break;
+            }
+            doomed.add(e.getValue());
+        }
+        removeSegments(doomed);
+        return doomed.size();
+    }
+
+    @Override
+    public int enforceRetention() {
+        checkOnline();
+        LogConfig cfg = config;
+        long now = clock.wallMs();
+        try {
+            LogSegment active = activeSegment();
+            if (active.sizeInBytes() > 0 && now - active.rollingBaseTimestamp() > cfg.segmentMs()) {
+                roll();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw offline("roll failed", e);
+        }
+        if (!cfg.cleanupDelete()) {
+            return deleteSegmentsBelowLogStart();
+        }
+        List<LogSegment> doomed = RetentionPolicy.expiredSegments(segments, cfg, now, logEndOffset,
+                highWatermarkBound());
+        if (doomed.contains(activeSegment())) {
+            try {
+                roll();
+            } catch (IOException | UncheckedIOException e) {
+                throw offline("roll failed", e);
+            }
+        }
+        if (!doomed.isEmpty()) {
+            Long nextBase = segments.higherKey(doomed.get(doomed.size() - 1).baseOffset());
+            logStartOffset = Math.max(logStartOffset, nextBase == null ? logEndOffset : nextBase);
+            cleanerOffset = Math.max(cleanerOffset, logStartOffset);
+            removeSegments(doomed);
+            try {
+                epochs.truncateFromStart(logStartOffset);
+            } catch (UncheckedIOException e) {
+                throw offline("cannot write " + LeaderEpochFileCache.FILE_NAME, e);
+            }
+            writeCheckpoint(false);
+        }
+        return doomed.size() + deleteSegmentsBelowLogStart();
+    }
+
+    private void removeSegments(List<LogSegment> doomed) {
+        if (doomed.isEmpty()) {
+            return;
+        }
+        structureLock.lock();
+        try {
+            for (LogSegment s : doomed) {
+                segments.remove(s.baseOffset(), s);
+            }
+            deleteSegmentsAsync(doomed);
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /**
+     * Renames the segments' files to {@code .deleted}, unlinks them after {@code file.delete.delay.ms} and
+     * drops the log's reference (readers holding slices keep the files open until they release them).
+     */
+    void deleteSegmentsAsync(List<LogSegment> doomed) {
+        for (LogSegment s : doomed) {
+            renameForDeletion(s);
+            finishDeletion(s);
+        }
+    }
+
+    private void renameForDeletion(LogSegment s) {
+        try {
+            s.renameWithSuffix(LogSegment.DELETED_SUFFIX);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot rename {} for deletion; it will be unlinked under its name", tp, s.logFile(), e);
+        }
+    }
+
+    private void finishDeletion(LogSegment s) {
+        scheduleFileDeletion(s);
+        s.release();
+        env.metrics().segmentDeleted();
+    }
+
+    private void scheduleFileDeletion(LogSegment s) {
+        Runnable delete = () -> {
+            try {
+                s.deleteFiles();
+            } catch (IOException e) {
+                LOG.warn("{}: cannot delete {}", tp, s.logFile(), e);
+            }
+        };
+        long delayMs = config.fileDeleteDelayMs();
+        if (delayMs == 0) {
+            delete.run();
+            return;
+        }
+        try {
+            env.scheduler().schedule(delete, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            delete.run();
+        }
+    }
+
+    // ---------------------------------------------------------------- compaction support
+
+    long cleanerOffset() {
+        return cleanerOffset;
+    }
+
+    /**
+     * Replaces {@code old} (consecutive closed segments) with {@code cleaned}, whose files carry the
+     * {@code .swap} suffix (the commit point already passed). Returns false, changing nothing, when the
+     * segments changed meanwhile (retention, truncation); the caller then discards its output.
+     */
+    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long newCleanerOffset) throws IOException {
+        structureLock.lock();
+        try {
+            if (offlineReason != null || closed) {
+                return false;
+            }
+            for (LogSegment s : old) {
+                if (segments.get(s.baseOffset()) != s || s == activeSegment()) {
+                    return false;
+                }
+            }
+            for (LogSegment s : old) {
+                segments.remove(s.baseOffset(), s);
+            }
+            segments.put(cleaned.baseOffset(), cleaned);
+            deleteSegmentsAsync(old);
+            cleaned.renameWithSuffix("");
+            AtomicFiles.fsyncDirectory(dir);
+            cleanerOffset = Math.max(cleanerOffset, newCleanerOffset);
+        } finally {
+            structureLock.unlock();
+        }
+        writeCheckpoint(false);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        boolean clean = offlineReason == null;
+        if (clean) {
+            try {
+                flushLock.lock();
+                try {
+                    activeSegment().onBecomeInactive();
+                    env.metrics().fsync();
+                    waiters.advance(logEndOffset);
+                } finally {
+                    flushLock.unlock();
+                }
+                writeCheckpoint(true);
+            } catch (IOException | UncheckedIOException | KafkaStorageException e) {
+                LOG.error("{}: clean close failed; the next open will recover the log", tp, e);
+            }
+        }
+        closed = true;
+        waiters.failAll(new KafkaStorageException("Log " + tp + " is closed"));
+        segments.values().forEach(LogSegment::release);
+        buffers.close();
+        if (ownsEnv) {
+            env.close();
+        }
+    }
+
+    @Override
+    public void delete() {
+        close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- offline
+
+    private void checkOnline() {
+        if (offlineReason != null) {
+            throw storageError();
+        }
+        if (closed) {
+            throw new KafkaStorageException("Log " + tp + " is closed");
+        }
+    }
+
+    private KafkaStorageException storageError() {
+        return new KafkaStorageException("Log " + tp + " is offline: " + offlineReason);
+    }
+
+    /** Takes the log offline (logging the cause once) and returns the exception for the caller. */
+    KafkaStorageException offline(String what, Throwable cause) {
+        markOffline(what + ": " + cause.getMessage(), cause);
+        return storageError();
+    }
+
+    private synchronized void markOffline(String reason, Throwable cause) {
+        if (offlineReason != null) {
+            return;
+        }
+        offlineReason = reason;
+        LOG.error("Log {} in {} is now offline: {}", tp, dir, reason, cause);
+        env.metrics().logOffline();
+        waiters.failAll(storageError());
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentedLog(" + tp + ", " + dir + ")";
+    }
+}

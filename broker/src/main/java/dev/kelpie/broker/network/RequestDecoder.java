@@ -1,0 +1,81 @@
+package dev.kelpie.broker.network;
+
+import dev.kelpie.broker.common.Clock;
+import dev.kelpie.broker.protocol.ParsedFrame;
+import dev.kelpie.broker.protocol.RequestParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pipeline stage {@value BrokerChannelInitializer#REQUEST_DECODER}: turns a frame into an
+ * {@link InboundRequest} with {@link RequestParser}, or closes the connection when the parser rejects it
+ * (unknown api key, unserved version, malformed header or body; logged at debug with the reason).
+ *
+ * <p>Memory: each frame is copied once into its own exactly-sized heap buffer and the Netty frame is released
+ * before parsing, as Kafka's {@code NetworkReceive} reads each request into a heap buffer. Parsed
+ * {@code MemoryRecords} alias that copy, so a handler may keep them (in a purgatory, an append queue) for as
+ * long as it likes without reference counting, and no Netty buffer escapes the network package.
+ *
+ * <p>Thread-safety: one instance per connection, used on its event loop only.
+ */
+final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RequestDecoder.class);
+
+    private final RequestParser parser;
+    private final String listenerName;
+    private final Clock clock;
+    private boolean rejected;
+
+    RequestDecoder(RequestParser parser, String listenerName, Clock clock) {
+        super(ByteBuf.class);
+        this.parser = parser;
+        this.listenerName = listenerName;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+        if (rejected) {
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
+        frame.readBytes(copy);
+        copy.flip();
+        long receivedNs = clock.monotonicNs();
+        ParsedFrame parsed = parser.parse(copy);
+        if (parsed instanceof ParsedFrame.Request request) {
+            out.add(new InboundRequest.ToHandle(context(ctx, request.header(), receivedNs), request.request()));
+        } else if (parsed instanceof ParsedFrame.Answered answered) {
+            out.add(new InboundRequest.Answered(context(ctx, answered.header(), receivedNs), answered.request(),
+                    answered.response()));
+        } else if (parsed instanceof ParsedFrame.Rejected rejection) {
+            rejected = true;
+            LOGGER.debug("Closing connection from {}: {}", ctx.channel().remoteAddress(), rejection.reason());
+            ctx.close();
+        }
+    }
+
+    private RequestContext context(ChannelHandlerContext ctx, RequestHeader header,
+            long receivedNs) {
+        return new RequestContext(header, clientAddress(ctx.channel()), listenerName, receivedNs);
+    }
+
+    /** The peer's address; loopback for channels without an IP peer (in-JVM test channels). */
+    static InetSocketAddress clientAddress(Channel channel) {
+        SocketAddress remote = channel.remoteAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet;
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    }
+}

@@ -1,0 +1,200 @@
+package dev.kelpie.broker.server;
+
+import dev.kelpie.broker.common.Clock;
+import dev.kelpie.broker.config.BrokerConfig;
+import dev.kelpie.broker.log.LogManager;
+import dev.kelpie.broker.metadata.BrokerRegistration;
+import dev.kelpie.broker.metadata.Controller;
+import dev.kelpie.broker.metadata.ControllerSettings;
+import dev.kelpie.broker.metadata.LocalMetadataLog;
+import dev.kelpie.broker.metadata.MetadataCache;
+import dev.kelpie.broker.metadata.MetadataImage;
+import dev.kelpie.broker.network.NetworkConfig;
+import dev.kelpie.broker.network.NetworkServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of one broker: metadata log and controller, partition logs, request handlers and the
+ * network listener, started and stopped in the right order.
+ *
+ * <pre>
+ * BrokerServer broker = new BrokerServer(config, clusterId, Clock.SYSTEM);
+ * broker.start();               // recovers, replays, binds; returns once listening and registered
+ * int port = broker.boundPort();
+ * ...
+ * broker.close();               // graceful: stop accepting, finish in-flight, flush, checkpoint
+ * </pre>
+ *
+ * <p><b>start()</b>, in order: (1) open the metadata log ({@code <first log dir>/kelpie-metadata/}, see
+ * {@link LocalMetadataLog}), replay it into the image, compacting it when it has grown much larger than the
+ * image; (2) load and recover every partition log and reconcile them with the image (stray logs deleted,
+ * missing ones created); (3) start the controller; (4) bind the listener ({@code listeners}; port 0 picks a
+ * free port); (5) register this broker with its advertised endpoint ({@code advertised.listeners}; port 0
+ * means the bound port); (6) let requests through: requests that arrive between (4) and (6) wait. It
+ * returns when the broker serves. A failure closes what was started and rethrows.
+ *
+ * <p><b>close()</b>, in order: the listener stops accepting and drains (requests already read are
+ * answered); the controller finishes queued operations; waiting fetches are answered; partition threads
+ * finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed.
+ * Idempotent.
+ *
+ * <p>The cluster id comes from the caller (start-up reads or writes it in {@code meta.properties}).
+ *
+ * <p>Thread-safety: {@code start} and {@code close} are synchronized, for the thread that owns the broker's
+ * lifecycle; the getters are safe from any thread once started.
+ */
+public final class BrokerServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+    /** The metadata log's directory under the first log dir; not a {@code <topic>-<partition>} name. */
+    public static final String METADATA_DIR = "kelpie-metadata";
+    /** Compact the metadata log at start when it holds this many more records than the image needs. */
+    static final long METADATA_COMPACTION_SLACK_RECORDS = 10_000;
+
+    private final BrokerConfig config;
+    private final String clusterId;
+    private final Clock clock;
+    private final LogManager.Settings logSettings;
+    private LocalMetadataLog metadataLog;
+    private PartitionManager partitions;
+    private Controller controller;
+    private MetadataCache cache;
+    private RequestDispatcher dispatcher;
+    private NetworkServer network;
+    private volatile int boundPort = -1;
+    private volatile boolean ready;
+    private boolean started;
+    private boolean closed;
+
+    public BrokerServer(BrokerConfig config, String clusterId, Clock clock) {
+        this(config, clusterId, clock, LogManager.Settings.defaults());
+    }
+
+    /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */
+    public BrokerServer(BrokerConfig config, String clusterId, Clock clock, LogManager.Settings logSettings) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.logSettings = Objects.requireNonNull(logSettings, "logSettings");
+    }
+
+    /** Starts the broker; see the class comment. */
+    public synchronized void start() {
+        if (started || closed) {
+            throw new IllegalStateException("BrokerServer already " + (closed ? "closed" : "started"));
+        }
+        started = true;
+        try {
+            MetadataImage image = openMetadata();
+            partitions = new PartitionManager(config, clock, logSettings);
+            partitions.startup(image);
+            cache = new MetadataCache(image);
+            controller = new Controller(new ControllerSettings(config.nodeId(), config.numPartitions(),
+                    config.defaultReplicationFactor(), config.logDefaults(),
+                    ControllerSettings.RECORDS_PER_OPERATION_MAX), metadataLog, image,
+                    (previous, next) -> partitions.publish(previous, next).whenComplete((v, e) -> cache.update(next)));
+            dispatcher = RequestDispatcher.advertising(handlers());
+            network = new NetworkServer(NetworkConfig.from(config), dispatcher, dispatcher.versions(), clock);
+            network.start();
+            boundPort = network.port();
+            int advertisedPort = config.advertisedPort() == 0 ? boundPort : config.advertisedPort();
+            controller.registerBroker(new BrokerRegistration(config.nodeId(), config.advertisedHost(), advertisedPort,
+                    null)).join();
+            dispatcher.markReady();
+            ready = true;
+            LOG.info("Kelpie broker {} of cluster {} serving on {}:{} (advertised {}:{}), {} topics", config.nodeId(),
+                    clusterId, config.listenerHost(), boundPort, config.advertisedHost(), advertisedPort,
+                    cache.image().topics().size());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private MetadataImage openMetadata() {
+        Path dir = config.logDirs().get(0).resolve(METADATA_DIR);
+        metadataLog = LocalMetadataLog.open(dir, clock);
+        MetadataImage image = MetadataImage.replay(clusterId, metadataLog.readAll());
+        List<dev.kelpie.broker.metadata.MetadataRecord> snapshot = image.toRecords();
+        if (metadataLog.size() > snapshot.size() + METADATA_COMPACTION_SLACK_RECORDS) {
+            LOG.info("Compacting the metadata log from {} to {} records", metadataLog.size(), snapshot.size());
+            metadataLog.rewrite(snapshot);
+            image = MetadataImage.replay(clusterId, metadataLog.readAll());
+        }
+        return image;
+    }
+
+    private List<ApiHandler<?>> handlers() {
+        ConfigDescriber describer = new ConfigDescriber(config);
+        ProducerIdManager producerIds = new ProducerIdManager(controller, config.nodeId());
+        int nodeId = config.nodeId();
+        return List.of(
+                new MetadataHandler(cache, controller, nodeId, config.autoCreateTopics()),
+                new ProduceHandler(cache, partitions),
+                new FetchHandler(cache, partitions),
+                new ListOffsetsHandler(cache, partitions),
+                new InitProducerIdHandler(producerIds, cache),
+                new CreateTopicsHandler(controller, describer),
+                new DeleteTopicsHandler(controller),
+                new CreatePartitionsHandler(controller),
+                new DescribeConfigsHandler(cache, describer, nodeId),
+                new IncrementalAlterConfigsHandler(controller),
+                new AlterConfigsHandler(controller),
+                new DescribeClusterHandler(cache, nodeId),
+                new DescribeTopicPartitionsHandler(cache),
+                new DeleteRecordsHandler(cache, partitions),
+                new OffsetForLeaderEpochHandler(cache, partitions));
+    }
+
+    /** The listener's port: the configured one, or the one picked for port 0. */
+    public int boundPort() {
+        if (boundPort < 0) {
+            throw new IllegalStateException("BrokerServer not started");
+        }
+        return boundPort;
+    }
+
+    /** True once start() has returned and until close() begins. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The current metadata image (for tests and metrics). */
+    public MetadataImage metadata() {
+        return cache.image();
+    }
+
+    public PartitionManager partitionManager() {
+        return partitions;
+    }
+
+    public NetworkServer network() {
+        return network;
+    }
+
+    /** Graceful shutdown; see the class comment. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        if (network != null) {
+            network.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+        if (partitions != null) {
+            partitions.close();
+        }
+        if (metadataLog != null) {
+            metadataLog.close();
+        }
+        LOG.info("Kelpie broker {} stopped", config.nodeId());
+    }
+}

@@ -1,0 +1,152 @@
+package dev.kelpie.broker.server;
+
+import dev.kelpie.broker.metadata.MetadataCache;
+import dev.kelpie.broker.metadata.MetadataImage;
+import dev.kelpie.broker.metadata.TopicImage;
+import dev.kelpie.broker.network.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidRequiredAcksException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce (key 0, advertised v0–13, served v3–13; topics by name up to v12, by id from v13).
+ *
+ * <p>Each partition's single v2 batch ({@code ProduceRequest.validateRecords}) is appended on the partition's
+ * owner thread: recompressed first when the topic's {@code compression.type} names a codec other than the
+ * producer's ({@link Recompressor}), then validated, given offsets and written by the log, which also runs
+ * the idempotent-producer checks. {@code acks=0} and {@code acks=1} are answered once the batch is in the
+ * log (acks=0 with no response at all); {@code acks=all} once it is committed, i.e. durable under the
+ * topic's flush policy (fsynced by default, group-committed). {@code min.insync.replicas} is stored, not
+ * enforced, until there are replicas. Errors are per partition; a request naming a transactional id is
+ * refused (transactions are not implemented yet).
+ *
+ * <p>Thread-safety: stateless; runs on the event loop and hands each partition to its owner.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+    private final MetadataCache cache;
+    private final PartitionManager partitions;
+
+    public ProduceHandler(MetadataCache cache, PartitionManager partitions) {
+        this.cache = cache;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public Class<ProduceRequest> requestType() {
+        return ProduceRequest.class;
+    }
+
+    @Override
+    public CompletionStage<AbstractResponse> handle(RequestContext context, ProduceRequest request) {
+        short version = request.version();
+        if (version < 3) {
+            throw new UnsupportedVersionException("Produce v" + version + " is not supported; use v3 or later");
+        }
+        if (request.data().transactionalId() != null) {
+            throw new UnsupportedVersionException("Transactions are not supported by this broker yet");
+        }
+        short acks = request.acks();
+        MetadataImage image = cache.image();
+        List<TopicProduceResponse> topics = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        for (TopicProduceData topic : request.data().topicData()) {
+            TopicImage resolved = version >= 13 ? image.topic(topic.topicId()).orElse(null)
+                    : image.topic(topic.name()).orElse(null);
+            TopicProduceResponse out = new TopicProduceResponse().setName(topic.name()).setTopicId(topic.topicId());
+            topics.add(out);
+            for (PartitionProduceData data : topic.partitionData()) {
+                PartitionProduceResponse slot = new PartitionProduceResponse().setIndex(data.index());
+                out.partitionResponses().add(slot);
+                pending.add(producePartition(version, acks, request.timeout(), resolved, data)
+                        .handle((result, failure) -> {
+                            fill(slot, result, failure, topic.name(), data.index());
+                            return null;
+                        }));
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored ->
+                acks == 0 ? null : new ProduceResponse(new ProduceResponseData().setResponses(
+                        new ProduceResponseData.TopicProduceResponseCollection(topics.iterator()))));
+    }
+
+    private CompletableFuture<AppendResult> producePartition(short version, short acks, int timeoutMs,
+            TopicImage topic, PartitionProduceData data) {
+        try {
+            if (acks != 0 && acks != 1 && acks != -1) {
+                throw new InvalidRequiredAcksException("acks must be 0, 1 or -1, not " + acks);
+            }
+            if (topic == null) {
+                throw version >= 13 ? new UnknownTopicIdException("Unknown topic id")
+                        : new UnknownTopicOrPartitionException("Unknown topic");
+            }
+            if (topic.partition(data.index()) == null) {
+                throw new UnknownTopicOrPartitionException("Topic " + topic.name() + " has no partition "
+                        + data.index());
+            }
+            ProduceRequest.validateRecords(version, data.records());
+            MemoryRecords records = (MemoryRecords) data.records();
+            TopicPartition tp = new TopicPartition(topic.name(), data.index());
+            Uuid topicId = topic.id();
+            CompletableFuture<AppendResult> result = partitions.callAsync(tp, p -> append(p, topicId, records, acks));
+            return acks == -1 && timeoutMs > 0 ? result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS) : result;
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Owner thread of {@code p}. */
+    private static CompletionStage<AppendResult> append(Partition p, Uuid topicId, MemoryRecords records,
+            short acks) {
+        if (!p.topicId().equals(topicId)) {
+            throw new NotLeaderOrFollowerException("Topic " + p.topicPartition().topic() + " was re-created");
+        }
+        Partition.Appended appended = p.appendAsLeader(Recompressor.apply(records, p.log().config()));
+        AppendResult result = new AppendResult(appended.info().firstOffset(), appended.info().logAppendTimeMs(),
+                appended.info().logStartOffset());
+        if (acks == -1) {
+            return appended.committed().thenApply(v -> result);
+        }
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private static void fill(PartitionProduceResponse slot, AppendResult result, Throwable failure, String topic,
+            int partition) {
+        if (failure == null) {
+            slot.setErrorCode(Errors.NONE.code()).setBaseOffset(result.baseOffset())
+                    .setLogAppendTimeMs(result.logAppendTimeMs()).setLogStartOffset(result.logStartOffset());
+            return;
+        }
+        ApiError error = ErrorMapping.toApiError(failure, "produce to " + topic + "-" + partition);
+        slot.setErrorCode(error.error().code()).setErrorMessage(error.message()).setBaseOffset(-1)
+                .setLogAppendTimeMs(-1).setLogStartOffset(-1);
+    }
+
+    private record AppendResult(long baseOffset, long logAppendTimeMs, long logStartOffset) {}
+}
