@@ -19,7 +19,7 @@ const withGroup = process.argv.includes('--group')
 const PARTITIONS = 2
 const PER_PARTITION = 25
 const clientId = 'kelpie-kafkajs-it'
-const kafka = new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.WARN })
+const kafka = new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.WARN, connectionTimeout: 10000 })
 
 const expected = partition =>
   Array.from({ length: PER_PARTITION }, (_, i) => `p${partition}-m${i}`)
@@ -82,6 +82,8 @@ async function fetchAssigned() {
     socketFactory: socketFactory(),
     brokers: [bootstrap],
     clientId,
+    connectionTimeout: 10000,
+    requestTimeout: 30000,
   })
   await cluster.connect()
   try {

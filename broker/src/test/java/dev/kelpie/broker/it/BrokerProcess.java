@@ -141,6 +141,9 @@ public final class BrokerProcess implements AutoCloseable {
             }
             // the pump sees end-of-stream shortly after exit; wait so output() is complete
             await("broker output drained").atMost(Duration.ofSeconds(10)).until(this::drained);
+            // kept in failsafe's <test>-output.txt, next to the test's own report
+            System.out.println("=== broker pid " + process.pid() + " exited " + process.exitValue() + "; output:\n"
+                    + output());
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

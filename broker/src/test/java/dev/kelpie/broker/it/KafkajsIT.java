@@ -47,7 +47,7 @@ class KafkajsIT {
     void adminIdempotentProducerAndAssignedReads() {
         Cli.Result r = Cli.run(Duration.ofSeconds(90), null, scriptDir, Map.of("KAFKAJS_NO_PARTITIONER_WARNING", "1"),
                 List.of(node, "kafkajs-check.js", broker.bootstrap(), "kafkajs-topic")).assertSuccess();
-        assertThat(r.stdout().lines()).containsExactly(
+        assertThat(r.stdout().lines()).as(r.toString()).containsExactly(
                 "ok admin: created kafkajs-topic with 2 partitions; listTopics includes it",
                 "ok producer: idempotent, 50 records acknowledged with acks=-1",
                 "ok offsets: p0=0..25 p1=0..25",

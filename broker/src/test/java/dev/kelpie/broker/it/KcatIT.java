@@ -48,9 +48,9 @@ class KcatIT {
     void metadataListsTheBrokerAndAutoCreatedTopics() {
         kcat("hello\n", "-P", "-t", "kcat-metadata");
         Cli.Result r = kcat(null, "-L");
-        assertThat(r.stdout()).contains("1 brokers:", "broker 1 at 127.0.0.1:" + broker.port());
-        assertThat(r.stdout()).containsPattern("topic \"kcat-metadata\" with 1 partitions:");
-        assertThat(r.stdout()).containsPattern("partition 0, leader 1, replicas: 1, isrs: 1");
+        assertThat(r.stdout()).as(r.toString()).contains("1 brokers:", "broker 1 at 127.0.0.1:" + broker.port());
+        assertThat(r.stdout()).as(r.toString()).containsPattern("topic \"kcat-metadata\" with 1 partitions:");
+        assertThat(r.stdout()).as(r.toString()).containsPattern("partition 0, leader 1, replicas: 1, isrs: 1");
     }
 
     @Test
@@ -69,7 +69,7 @@ class KcatIT {
         for (int i = 0; i < zstd.size(); i++) {
             expected.add((gzip.size() + i) + " " + zstd.get(i));
         }
-        assertThat(r.stdout().lines()).containsExactlyElementsOf(expected);
+        assertThat(r.stdout().lines()).as(r.toString()).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -77,6 +77,6 @@ class KcatIT {
         broker.createTopic("kcat-keys", 1);
         kcat("k1:v1\nk2:v2\nk3:v3\n", "-P", "-t", "kcat-keys", "-K", ":");
         Cli.Result r = kcat(null, "-C", "-t", "kcat-keys", "-p", "0", "-o", "1", "-e", "-f", "%k=%s@%o\\n");
-        assertThat(r.stdout().lines()).containsExactly("k2=v2@1", "k3=v3@2");
+        assertThat(r.stdout().lines()).as(r.toString()).containsExactly("k2=v2@1", "k3=v3@2");
     }
 }

@@ -51,7 +51,7 @@ class SeedWalkthroughIT {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-topics"), "--create", "--topic", TOPIC,
                 "--bootstrap-server", broker.bootstrap(), "--replication-factor", "1", "--partitions", "1"))
                 .assertSuccess();
-        assertThat(r.stdout()).isEqualTo("Created topic " + TOPIC + ".\n");
+        assertThat(r.stdout()).as(r.toString()).isEqualTo("Created topic " + TOPIC + ".\n");
     }
 
     @Test
@@ -59,9 +59,9 @@ class SeedWalkthroughIT {
     void describeTopic() {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-topics"), "--describe", "--topic", TOPIC,
                 "--bootstrap-server", broker.bootstrap())).assertSuccess();
-        assertThat(r.stdout()).containsPattern("Topic: " + TOPIC + "\\s+TopicId: [A-Za-z0-9_-]{22}\\s+PartitionCount: 1"
+        assertThat(r.stdout()).as(r.toString()).containsPattern("Topic: " + TOPIC + "\\s+TopicId: [A-Za-z0-9_-]{22}\\s+PartitionCount: 1"
                 + "\\s+ReplicationFactor: 1");
-        assertThat(r.stdout()).containsPattern("Topic: " + TOPIC + "\\s+Partition: 0\\s+Leader: 1\\s+Replicas: 1\\s+Isr: 1");
+        assertThat(r.stdout()).as(r.toString()).containsPattern("Topic: " + TOPIC + "\\s+Partition: 0\\s+Leader: 1\\s+Replicas: 1\\s+Isr: 1");
     }
 
     @Test
@@ -69,7 +69,7 @@ class SeedWalkthroughIT {
     void listTopics() {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-topics.sh"), "--list", "--bootstrap-server",
                 broker.bootstrap())).assertSuccess();
-        assertThat(r.stdout().lines()).contains(TOPIC);
+        assertThat(r.stdout().lines()).as(r.toString()).contains(TOPIC);
     }
 
     @Test
@@ -77,7 +77,7 @@ class SeedWalkthroughIT {
     void produceWithTheConsoleProducer() {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, String.join("\n", LINES) + "\n", List.of(bin("kafka-console-producer"),
                 "--topic", TOPIC, "--bootstrap-server", broker.bootstrap())).assertSuccess();
-        assertThat(r.stderr()).doesNotContain("ERROR");
+        assertThat(r.stderr()).as(r.toString()).doesNotContain("ERROR");
     }
 
     @Test
@@ -86,8 +86,8 @@ class SeedWalkthroughIT {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-console-consumer"), "--topic", TOPIC,
                 "--bootstrap-server", broker.bootstrap(), "--from-beginning", "--max-messages",
                 Integer.toString(LINES.size()))).assertSuccess();
-        assertThat(r.stdout().lines()).containsExactlyElementsOf(LINES);
-        assertThat(r.stderr()).contains("Processed a total of " + LINES.size() + " messages");
+        assertThat(r.stdout().lines()).as(r.toString()).containsExactlyElementsOf(LINES);
+        assertThat(r.stderr()).as(r.toString()).contains("Processed a total of " + LINES.size() + " messages");
     }
 
     @Test
@@ -96,7 +96,7 @@ class SeedWalkthroughIT {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-console-consumer"), "--topic", TOPIC,
                 "--bootstrap-server", broker.bootstrap(), "--partition", "0", "--offset", "5", "--max-messages", "3",
                 "--formatter-property", "print.offset=true")).assertSuccess();
-        assertThat(r.stdout().lines()).containsExactly("Offset:5\t" + LINES.get(5), "Offset:6\t" + LINES.get(6),
+        assertThat(r.stdout().lines()).as(r.toString()).containsExactly("Offset:5\t" + LINES.get(5), "Offset:6\t" + LINES.get(6),
                 "Offset:7\t" + LINES.get(7));
     }
 
@@ -106,7 +106,7 @@ class SeedWalkthroughIT {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-configs"), "--bootstrap-server",
                 broker.bootstrap(), "--entity-type", "topics", "--entity-name", TOPIC, "--describe", "--all"))
                 .assertSuccess();
-        assertThat(r.stdout()).contains("retention.ms=604800000", "cleanup.policy=delete", "segment.bytes=1073741824");
+        assertThat(r.stdout()).as(r.toString()).contains("retention.ms=604800000", "cleanup.policy=delete", "segment.bytes=1073741824");
     }
 
     @Test
@@ -117,9 +117,9 @@ class SeedWalkthroughIT {
         Cli.Result r = Cli.run(TOOL_TIMEOUT, null, List.of(bin("kafka-dump-log"), "--files", segment.toString(),
                 "--print-data-log")).assertSuccess();
         for (String line : LINES) {
-            assertThat(r.stdout()).contains("payload: " + line);
+            assertThat(r.stdout()).as(r.toString()).contains("payload: " + line);
         }
-        assertThat(r.stdout()).doesNotContain("Found invalid").doesNotContain("CorruptRecord");
+        assertThat(r.stdout()).as(r.toString()).doesNotContain("Found invalid").doesNotContain("CorruptRecord");
         assertThat(Files.size(segment)).isPositive();
     }
 }
