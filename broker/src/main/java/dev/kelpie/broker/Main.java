@@ -122,8 +122,9 @@ public final class Main {
                 : "http://" + hostForUrl(config.listenerHost()) + ":" + config.metricsPort() + "/metrics";
         String data = config.logDirs().stream().map(p -> p.toAbsolutePath().normalize().toString())
                 .collect(Collectors.joining(","));
-        String advertised = config.advertisedHost().equals(config.listenerHost()) && config.advertisedPort() == boundPort
-                ? "" : " (advertised as " + hostForUrl(config.advertisedHost()) + ":" + config.advertisedPort() + ")";
+        int advertisedPort = config.advertisedPort() == 0 ? boundPort : config.advertisedPort();
+        String advertised = config.advertisedHost().equals(config.listenerHost()) && advertisedPort == boundPort
+                ? "" : " (advertised as " + hostForUrl(config.advertisedHost()) + ":" + advertisedPort + ")";
         return "Kelpie " + version() + " started: listener PLAINTEXT://" + hostForUrl(config.listenerHost()) + ":"
                 + boundPort + advertised + ", metrics " + metrics + ", data " + data;
     }

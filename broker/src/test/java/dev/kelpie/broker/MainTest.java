@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kelpie.broker.config.BrokerConfig;
+import dev.kelpie.broker.config.BrokerConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -106,5 +107,11 @@ class MainTest {
         assertThat(Main.startedLine(c, 9092)).isEqualTo("Kelpie " + Main.version()
                 + " started: listener PLAINTEXT://localhost:9092, metrics http://localhost:9404/metrics, data "
                 + Path.of("data").toAbsolutePath());
+        BrokerConfig wildcard = BrokerConfigLoader.load(Optional.empty(), Map.of(), List.of(
+                "listeners=PLAINTEXT://:0", "advertised.listeners=PLAINTEXT://broker.example:0",
+                "kelpie.metrics.port=0", "log.dirs=/a,/b")).config();
+        assertThat(Main.startedLine(wildcard, 4321)).isEqualTo("Kelpie " + Main.version()
+                + " started: listener PLAINTEXT://0.0.0.0:4321 (advertised as broker.example:4321), metrics off, "
+                + "data /a,/b");
     }
 }
