@@ -109,7 +109,7 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler<Describe
                 .setErrorCode(leaderLive ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
                 .setLeaderId(leaderLive ? p.leader() : -1).setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(new ArrayList<>(p.replicas())).setIsrNodes(new ArrayList<>(p.isr()))
-                .setEligibleLeaderReplicas(null).setLastKnownElr(null)
+                .setEligibleLeaderReplicas(new ArrayList<>()).setLastKnownElr(new ArrayList<>())
                 .setOfflineReplicas(new ArrayList<>(p.offlineReplicas(image.brokers().keySet())));
     }
 }

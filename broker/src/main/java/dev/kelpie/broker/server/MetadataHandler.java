@@ -72,7 +72,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         }
         List<MetadataRequestTopic> topics = request.data().topics();
         for (MetadataRequestTopic t : topics) {
-            if (t.name() == null && version < 12) {
+            if (byId(t) && version < 12) {
                 throw new InvalidRequestException("Metadata by topic id needs version 12 or later");
             }
         }
@@ -80,7 +80,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         List<NewTopic> toCreate = new ArrayList<>();
         if (allowCreate) {
             for (MetadataRequestTopic t : topics) {
-                if (t.name() != null && image.topic(t.name()).isEmpty() && Topic.isValid(t.name())
+                if (!byId(t) && t.name() != null && image.topic(t.name()).isEmpty() && Topic.isValid(t.name())
                         && !Topic.isInternal(t.name())) {
                     toCreate.add(new NewTopic(t.name(), -1, (short) -1, Map.of(), Map.of()));
                 }
@@ -98,6 +98,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             });
             return respond(request, cache.image(), topics, creationErrors);
         });
+    }
+
+    /** A topic asked for by id: a non-zero id (the name is then null, or empty as its default). */
+    private static boolean byId(MetadataRequestTopic t) {
+        return t.topicId() != null && !Uuid.ZERO_UUID.equals(t.topicId());
     }
 
     private AbstractResponse respond(MetadataRequest request, MetadataImage image, List<MetadataRequestTopic> asked,
@@ -127,7 +132,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
     private MetadataResponseTopic describeAsked(MetadataImage image, MetadataRequestTopic asked,
             Map<String, Errors> creationErrors, boolean includeOps) {
-        if (asked.name() == null) {
+        if (byId(asked)) {
             Uuid id = asked.topicId();
             return image.topic(id).map(t -> describe(image, t, includeOps))
                     .orElseGet(() -> new MetadataResponseTopic().setName(null).setTopicId(id)
