@@ -1,0 +1,163 @@
+package dev.kelpie.broker.config;
+
+import static dev.kelpie.broker.config.BrokerConfigKeys.ADVERTISED_LISTENERS;
+import static dev.kelpie.broker.config.BrokerConfigKeys.CONTROLLER_LISTENER_NAMES;
+import static dev.kelpie.broker.config.BrokerConfigKeys.LISTENERS;
+import static dev.kelpie.broker.config.BrokerConfigKeys.LISTENER_SECURITY_PROTOCOL_MAP;
+import static dev.kelpie.broker.config.BrokerConfigKeys.LOG_DIR;
+import static dev.kelpie.broker.config.BrokerConfigKeys.LOG_DIRS;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Turns merged string settings into a {@link BrokerConfig}: every key read here is validated here, with the
+ * embedded default for every key that is absent.
+ *
+ * <p>Stateless; safe from any thread.
+ */
+final class BrokerConfigParser {
+    private static final Map<String, String> DEFAULT_PROTOCOLS = Map.of("PLAINTEXT", "PLAINTEXT", "SSL", "SSL",
+            "SASL_PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SASL_SSL");
+
+    private BrokerConfigParser() {
+    }
+
+    static BrokerConfig parse(ConfigValues v) {
+        BrokerConfig d = BrokerConfig.embeddedDefault();
+        Listener bind = clientListener(v, d);
+        Listener advertised = advertisedListener(v, bind);
+        return new BrokerConfig(
+                v.intValue(BrokerConfigKeys.NODE_ID, d.nodeId(), 0, Integer.MAX_VALUE),
+                bind.wildcardHost() ? "0.0.0.0" : bind.host(),
+                bind.port(),
+                advertised.host(),
+                advertised.port(),
+                logDirs(v, d.logDirs()),
+                v.intValue(BrokerConfigKeys.METRICS_PORT, d.metricsPort(), 0, 65535),
+                v.intValue(BrokerConfigKeys.NUM_PARTITIONS, d.numPartitions(), 1, Integer.MAX_VALUE),
+                (short) v.intValue(BrokerConfigKeys.DEFAULT_REPLICATION_FACTOR, d.defaultReplicationFactor(), 1,
+                        Short.MAX_VALUE),
+                v.booleanValue(BrokerConfigKeys.AUTO_CREATE_TOPICS_ENABLE, d.autoCreateTopics()),
+                LogDefaultsParser.parse(v, d.logDefaults()),
+                v.intValue(BrokerConfigKeys.SOCKET_REQUEST_MAX_BYTES, d.socketRequestBytesMax(), 1, Integer.MAX_VALUE),
+                v.longValue(BrokerConfigKeys.CONNECTIONS_MAX_IDLE_MS, d.connectionsIdleMsMax(), 1, Long.MAX_VALUE),
+                v.longValue(BrokerConfigKeys.REQUEST_READ_TIMEOUT_MS, d.requestReadTimeoutMs(), 1, Long.MAX_VALUE),
+                v.intValue(BrokerConfigKeys.MAX_CONNECTIONS, d.connectionsMax(), 1, Integer.MAX_VALUE),
+                v.intValue(BrokerConfigKeys.MAX_CONNECTIONS_PER_IP, d.connectionsPerIpMax(), 1, Integer.MAX_VALUE),
+                v.intValue(BrokerConfigKeys.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        d.inFlightRequestsPerConnectionMax(), 1, Integer.MAX_VALUE),
+                v.intValue(BrokerConfigKeys.IO_THREADS, d.ioThreads(), 0, 4096),
+                v.intValue(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS, (int) d.producerIdExpirationMs(), 1,
+                        Integer.MAX_VALUE));
+    }
+
+    /**
+     * The one listener clients connect to: the entries of {@code listeners} minus the controller listeners
+     * (Kelpie's combined node needs no separate controller port yet). It must use PLAINTEXT.
+     */
+    private static Listener clientListener(ConfigValues v, BrokerConfig d) {
+        String value = v.string(LISTENERS).orElse("PLAINTEXT://" + d.listenerHost() + ":" + d.listenerPort());
+        List<String> controllerNames = v.has(CONTROLLER_LISTENER_NAMES)
+                ? v.list(CONTROLLER_LISTENER_NAMES).stream().map(s -> s.toUpperCase(Locale.ROOT)).toList()
+                : List.of("CONTROLLER");
+        List<Listener> clients = Listener.parseList(LISTENERS, value).stream()
+                .filter(l -> !controllerNames.contains(l.name())).toList();
+        if (clients.size() != 1) {
+            throw new ConfigException(LISTENERS, value, "Kelpie serves exactly one client listener besides "
+                    + "the controller listeners " + controllerNames + ", found " + clients.size());
+        }
+        Listener listener = clients.get(0);
+        String protocol = protocols(v).get(listener.name());
+        if (protocol == null) {
+            throw new ConfigException(LISTENERS, value, "listener " + listener.name()
+                    + " has no security protocol in " + LISTENER_SECURITY_PROTOCOL_MAP);
+        }
+        if (!protocol.equals("PLAINTEXT")) {
+            throw new ConfigException(LISTENERS, value, "Kelpie supports only PLAINTEXT listeners; "
+                    + listener.name() + " uses " + protocol);
+        }
+        return listener;
+    }
+
+    private static Listener advertisedListener(ConfigValues v, Listener bind) {
+        if (v.string(ADVERTISED_LISTENERS).isEmpty()) {
+            if (bind.host().isEmpty()) {
+                return new Listener(bind.name(), localHostName(), bind.port());
+            }
+            if (bind.wildcardHost()) {
+                throw new ConfigException(LISTENERS, bind.toString(), "binds every interface, so set "
+                        + ADVERTISED_LISTENERS + " to an address clients can reach");
+            }
+            return bind;
+        }
+        String value = v.string(ADVERTISED_LISTENERS).get();
+        Listener advertised = Listener.parseList(ADVERTISED_LISTENERS, value).stream()
+                .filter(l -> l.name().equals(bind.name())).findFirst()
+                .orElseThrow(() -> new ConfigException(ADVERTISED_LISTENERS, value,
+                        "must advertise the listener " + bind.name()));
+        if (advertised.wildcardHost()) {
+            throw new ConfigException(ADVERTISED_LISTENERS, value,
+                    "must name a host clients can reach, not the wildcard address");
+        }
+        return advertised;
+    }
+
+    private static Map<String, String> protocols(ConfigValues v) {
+        if (!v.has(LISTENER_SECURITY_PROTOCOL_MAP)) {
+            return DEFAULT_PROTOCOLS;
+        }
+        Map<String, String> map = new HashMap<>();
+        for (String pair : v.list(LISTENER_SECURITY_PROTOCOL_MAP)) {
+            String[] parts = pair.split(":", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new ConfigException(LISTENER_SECURITY_PROTOCOL_MAP, v.string(LISTENER_SECURITY_PROTOCOL_MAP)
+                        .orElse(""), "each entry must look like NAME:PROTOCOL");
+            }
+            map.put(parts[0].trim().toUpperCase(Locale.ROOT), parts[1].trim().toUpperCase(Locale.ROOT));
+        }
+        return map;
+    }
+
+    private static List<Path> logDirs(ConfigValues v, List<Path> defaultDirs) {
+        String key = v.has(LOG_DIRS) ? LOG_DIRS : v.has(LOG_DIR) ? LOG_DIR : null;
+        if (key == null) {
+            return defaultDirs;
+        }
+        List<String> names = v.list(key);
+        String value = v.string(key).orElse("");
+        if (names.isEmpty()) {
+            throw new ConfigException(key, value, "must name at least one directory");
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String name : names) {
+            try {
+                dirs.add(Path.of(name));
+            } catch (InvalidPathException e) {
+                throw new ConfigException(key, value, "not a valid path: " + name);
+            }
+        }
+        if (new LinkedHashSet<>(dirs.stream().map(p -> p.toAbsolutePath().normalize()).toList()).size() != dirs.size()) {
+            throw new ConfigException(key, value, "names the same directory twice");
+        }
+        return List.copyOf(dirs);
+    }
+
+    /** Kafka advertises the canonical host name when a listener names no host. */
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
