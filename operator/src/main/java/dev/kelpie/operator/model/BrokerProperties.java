@@ -33,7 +33,7 @@ public final class BrokerProperties {
                 .append(names.cluster()).append(". Edits are overwritten: change the Cluster's spec.config.\n");
         out.append("# node.id, process.roles and advertised.listeners are set per pod through KELPIE_* variables.\n");
         section(out, "Owned by the operator", owned(names, voters, listeners, metricsPort));
-        section(out, "Defaults for " + replicas + " broker(s)", defaults);
+        section(out, "Defaults for this number of brokers; spec.config overrides them", defaults);
         section(out, "From spec.config", user);
         return out.toString();
     }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 
@@ -46,6 +47,21 @@ public record ClusterModel(
                 ServiceFactory.bootstrap(spec),
                 StatefulSetFactory.statefulSet(spec, podTemplate),
                 PodDisruptionBudgetFactory.podDisruptionBudget(spec));
+    }
+
+    /**
+     * This model with the volume claim templates of the existing StatefulSet: Kubernetes refuses any change
+     * to them, so a storage change is reported by {@link StorageChanges} instead of applied.
+     */
+    public ClusterModel keepingVolumeClaimsOf(StatefulSet existing) {
+        if (existing == null || existing.getSpec() == null || existing.getSpec().getVolumeClaimTemplates() == null) {
+            return this;
+        }
+        StatefulSet kept = new StatefulSetBuilder(statefulSet)
+                .editSpec().withVolumeClaimTemplates(existing.getSpec().getVolumeClaimTemplates()).endSpec()
+                .build();
+        return new ClusterModel(spec, restartHash, serviceAccount, configMap, headlessService, bootstrapService, kept,
+                podDisruptionBudget);
     }
 
     /** In the order they are applied: what the StatefulSet's pods need comes before it. */

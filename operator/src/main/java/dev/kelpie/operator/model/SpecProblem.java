@@ -34,7 +34,7 @@ public record SpecProblem(String reason, String message, boolean blocking) {
         return new SpecProblem(reason, message, true);
     }
 
-    static SpecProblem warn(String reason, String message) {
+    public static SpecProblem warn(String reason, String message) {
         return new SpecProblem(reason, message, false);
     }
 }

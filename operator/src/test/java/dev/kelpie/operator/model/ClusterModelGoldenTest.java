@@ -31,7 +31,7 @@ class ClusterModelGoldenTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void modelMatchesGoldenFiles(String name) throws IOException {
         Path dir = GoldenFiles.sourceDir().resolve(name);
