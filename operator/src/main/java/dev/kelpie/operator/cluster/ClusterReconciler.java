@@ -108,7 +108,10 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         if (ClusterValidation.anyBlocking(problems)) {
             return report(cluster, problems, existing, null, null, context);
         }
-        ClusterModel model = ClusterModel.of(cluster, defaults).keepingVolumeClaimsOf(existing);
+        ClusterModel model = ClusterModel.of(cluster, defaults);
+        if (problems.stream().anyMatch(p -> StorageChanges.STORAGE_CHANGE_NOT_SUPPORTED.equals(p.reason()))) {
+            model = model.keepingVolumeClaimsOf(existing);
+        }
         applyOwnedResources(model, context);
         RestartDecision restart = restartOnePodIfSafe(cluster, model, context);
         return report(cluster, problems, existing, restart, model.spec().bootstrapServers(), context);

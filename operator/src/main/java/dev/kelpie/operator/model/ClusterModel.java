@@ -50,15 +50,19 @@ public record ClusterModel(
     }
 
     /**
-     * This model with the volume claim templates of the existing StatefulSet: Kubernetes refuses any change
-     * to them, so a storage change is reported by {@link StorageChanges} instead of applied.
+     * This model with the volume size and class the existing StatefulSet was created with: Kubernetes refuses
+     * any change to a StatefulSet's volume claim templates, so a storage change is reported by
+     * {@link StorageChanges} instead of applied.
      */
     public ClusterModel keepingVolumeClaimsOf(StatefulSet existing) {
-        if (existing == null || existing.getSpec() == null || existing.getSpec().getVolumeClaimTemplates() == null) {
+        var data = StorageChanges.dataClaim(existing);
+        if (data.isEmpty()) {
             return this;
         }
+        String size = data.get().getSpec().getResources().getRequests().get("storage").toString();
+        var claim = StatefulSetFactory.dataClaim(spec, size, data.get().getSpec().getStorageClassName());
         StatefulSet kept = new StatefulSetBuilder(statefulSet)
-                .editSpec().withVolumeClaimTemplates(existing.getSpec().getVolumeClaimTemplates()).endSpec()
+                .editSpec().withVolumeClaimTemplates(claim).endSpec()
                 .build();
         return new ClusterModel(spec, restartHash, serviceAccount, configMap, headlessService, bootstrapService, kept,
                 podDisruptionBudget);

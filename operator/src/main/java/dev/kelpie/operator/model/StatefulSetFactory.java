@@ -49,14 +49,14 @@ public final class StatefulSetFactory {
                     .endPersistentVolumeClaimRetentionPolicy()
                     .withNewSelector().withMatchLabels(ClusterLabels.selector(names.cluster())).endSelector()
                     .withTemplate(podTemplate)
-                    .withVolumeClaimTemplates(dataClaim(spec))
+                    .withVolumeClaimTemplates(dataClaim(spec, spec.storage().getSize(), spec.storage().getStorageClass()))
                 .endSpec()
                 .build();
     }
 
-    private static PersistentVolumeClaim dataClaim(ResolvedSpec spec) {
+    static PersistentVolumeClaim dataClaim(ResolvedSpec spec, String size, String storageClass) {
         Map<String, Quantity> requests = new TreeMap<>();
-        requests.put("storage", new Quantity(spec.storage().getSize()));
+        requests.put("storage", new Quantity(size));
         return new PersistentVolumeClaimBuilder()
                 .withNewMetadata()
                     .withName(DATA_VOLUME)
@@ -64,7 +64,7 @@ public final class StatefulSetFactory {
                 .endMetadata()
                 .withNewSpec()
                     .withAccessModes("ReadWriteOnce")
-                    .withStorageClassName(spec.storage().getStorageClass())
+                    .withStorageClassName(storageClass)
                     .withNewResources().withRequests(requests).endResources()
                 .endSpec()
                 .build();

@@ -22,15 +22,8 @@ public final class StorageChanges {
 
     public static Optional<SpecProblem> check(Cluster cluster, StatefulSet existing) {
         StorageSpec storage = cluster.getSpec() == null ? null : cluster.getSpec().getStorage();
-        if (storage == null || storage.getSize() == null || existing == null || existing.getSpec() == null
-                || existing.getSpec().getVolumeClaimTemplates() == null) {
-            return Optional.empty();
-        }
-        Optional<PersistentVolumeClaim> data = existing.getSpec().getVolumeClaimTemplates().stream()
-                .filter(c -> StatefulSetFactory.DATA_VOLUME.equals(c.getMetadata().getName()))
-                .findFirst();
-        if (data.isEmpty() || data.get().getSpec() == null || data.get().getSpec().getResources() == null
-                || data.get().getSpec().getResources().getRequests() == null) {
+        Optional<PersistentVolumeClaim> data = dataClaim(existing);
+        if (storage == null || storage.getSize() == null || data.isEmpty()) {
             return Optional.empty();
         }
         Quantity size = data.get().getSpec().getResources().getRequests().get("storage");
@@ -46,5 +39,18 @@ public final class StorageChanges {
                 + " but the brokers' volumes were created with " + size
                 + (storageClass != null ? " of class " + storageClass : "")
                 + "; volume changes are not applied yet, the brokers keep their volumes"));
+    }
+
+    /** The existing StatefulSet's data volume claim template, when it has a size. */
+    static Optional<PersistentVolumeClaim> dataClaim(StatefulSet existing) {
+        if (existing == null || existing.getSpec() == null || existing.getSpec().getVolumeClaimTemplates() == null) {
+            return Optional.empty();
+        }
+        return existing.getSpec().getVolumeClaimTemplates().stream()
+                .filter(c -> StatefulSetFactory.DATA_VOLUME.equals(c.getMetadata().getName()))
+                .filter(c -> c.getSpec() != null && c.getSpec().getResources() != null
+                        && c.getSpec().getResources().getRequests() != null
+                        && c.getSpec().getResources().getRequests().get("storage") != null)
+                .findFirst();
     }
 }

@@ -14,6 +14,7 @@ import dev.kelpie.operator.model.ClusterModel;
 import dev.kelpie.operator.model.OperatorDefaults;
 import dev.kelpie.operator.model.RestartHash;
 import dev.kelpie.operator.model.SpecProblem;
+import dev.kelpie.operator.model.StorageChanges;
 import dev.kelpie.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -231,6 +232,23 @@ class ClusterReconcilerTest {
         assertThat(warningReasons()).containsExactly(SpecProblem.UNSAFE_REPLICATION_FACTOR);
         assertThat(configMap().getData().get("server.properties")).contains("default.replication.factor=3");
         assertThat(eventReasons()).contains(SpecProblem.UNSAFE_REPLICATION_FACTOR);
+    }
+
+    @Test
+    void storageChangeIsReportedAndNotApplied() {
+        client.resource(cluster(1, Map.of())).create();
+        awaitStatefulSet();
+        sts.syncAllReady();
+        awaitReady(true, "AllPodsReady");
+
+        edit(c -> c.getSpec().getStorage().setSize("2Gi"));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(warningReasons())
+                .containsExactly(StorageChanges.STORAGE_CHANGE_NOT_SUPPORTED));
+        awaitReady(true, "AllPodsReady");
+        assertThat(sts.statefulSet().getSpec().getVolumeClaimTemplates()).singleElement()
+                .satisfies(claim -> assertThat(claim.getSpec().getResources().getRequests().get("storage"))
+                        .hasToString("1Gi"));
     }
 
     @Test
