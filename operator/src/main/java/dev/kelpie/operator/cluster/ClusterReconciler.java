@@ -13,6 +13,7 @@ import dev.kelpie.operator.model.ClusterLabels;
 import dev.kelpie.operator.model.ClusterModel;
 import dev.kelpie.operator.model.ClusterValidation;
 import dev.kelpie.operator.model.OperatorDefaults;
+import dev.kelpie.operator.model.ScaleChanges;
 import dev.kelpie.operator.model.SpecProblem;
 import dev.kelpie.operator.model.StorageChanges;
 import dev.kelpie.operator.rolling.RestartDecision;
@@ -120,6 +121,12 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     @Override
     public ErrorStatusUpdateControl<Cluster> updateErrorStatus(Cluster cluster, Context<Cluster> context,
             Exception e) {
+        Condition wasReady = cluster.getStatus() == null ? null
+                : Conditions.find(cluster.getStatus().getConditions(), Conditions.READY);
+        if (wasReady == null || !ClusterStatuses.REASON_RECONCILE_FAILED.equals(wasReady.getReason())) {
+            events.warning(context.getClient(), cluster, ClusterStatuses.REASON_RECONCILE_FAILED,
+                    "Reconcile failed, retrying with back-off: " + e.getMessage());
+        }
         cluster.setStatus(ClusterStatuses.failed(cluster, e, clock.instant()));
         return ErrorStatusUpdateControl.patchStatus(cluster);
     }
@@ -127,6 +134,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     private static List<SpecProblem> validate(Cluster cluster, StatefulSet existing) {
         List<SpecProblem> problems = new ArrayList<>(ClusterValidation.problems(cluster));
         StorageChanges.check(cluster, existing).ifPresent(problems::add);
+        problems.addAll(ScaleChanges.check(cluster, existing));
         return problems;
     }
 

@@ -13,6 +13,7 @@ import dev.kelpie.operator.events.EventRecorder;
 import dev.kelpie.operator.model.ClusterModel;
 import dev.kelpie.operator.model.OperatorDefaults;
 import dev.kelpie.operator.model.RestartHash;
+import dev.kelpie.operator.model.ScaleChanges;
 import dev.kelpie.operator.model.SpecProblem;
 import dev.kelpie.operator.model.StorageChanges;
 import dev.kelpie.operator.status.Conditions;
@@ -179,7 +180,39 @@ class ClusterReconcilerTest {
         awaitReady(true, "AllPodsReady");
         assertThat(sts.pods()).hasSize(3);
         assertThat(get().getStatus().getReadyReplicas()).isEqualTo(3);
-        assertThat(eventReasons()).doesNotContain("PodOutOfDate");
+        assertThat(warningReasons()).as("the warning lasts while the StatefulSet catches up").isEmpty();
+        assertThat(eventReasons()).contains(ScaleChanges.SCALE_DOWN).doesNotContain("PodOutOfDate");
+    }
+
+    @Test
+    void scalingPastOneBrokerChangesTheQuorumAndRestartsTheFirstPodLast() {
+        client.resource(cluster(1, Map.of())).create();
+        awaitStatefulSet();
+        sts.syncAllReady();
+        awaitReady(true, "AllPodsReady");
+        List<String> deleted = new CopyOnWriteArrayList<>();
+        Watch watch = client.pods().inNamespace(NS).watch(new DeletionRecorder(deleted));
+        try {
+            edit(c -> c.getSpec().setReplicas(3));
+
+            await().atMost(TIMEOUT).until(() -> sts.statefulSet().getSpec().getReplicas() == 3);
+            assertThat(configMap().getData().get("server.properties")).contains(
+                    "controller.quorum.voters=0@kc1-0.kc1-headless.test.svc:9093,1@kc1-1.kc1-headless.test.svc:9093,"
+                            + "2@kc1-2.kc1-headless.test.svc:9093");
+            await().atMost(TIMEOUT).until(() -> eventReasons().contains(ScaleChanges.QUORUM_VOTERS_CHANGE));
+            sts.sync();
+            await().during(Duration.ofMillis(400)).atMost(TIMEOUT).until(deleted::isEmpty);
+            sts.setReady(1, true);
+            sts.setReady(2, true);
+
+            await().atMost(TIMEOUT).until(() -> deleted.equals(List.of("kc1-0")));
+            sts.sync();
+            sts.setReady(0, true);
+            awaitReady(true, "AllPodsReady");
+            assertThat(deleted).containsExactly("kc1-0");
+        } finally {
+            watch.close();
+        }
     }
 
     @Test
