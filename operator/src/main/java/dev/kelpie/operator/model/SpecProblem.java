@@ -30,7 +30,7 @@ public record SpecProblem(String reason, String message, boolean blocking) {
         Objects.requireNonNull(message, "message");
     }
 
-    static SpecProblem refuse(String reason, String message) {
+    public static SpecProblem refuse(String reason, String message) {
         return new SpecProblem(reason, message, true);
     }
 
