@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * Written with {@link AtomicFiles#write}. A missing or malformed file reads as {@link #EMPTY}: recovery then
  * scans the whole log, which is always safe.
  *
+ * <p>Thread-safety: immutable; writers of one file are serialised by the owning {@link SegmentedLog}.
+ *
  * @param recoveryPoint offsets below it need no scan on open
  * @param logStartOffset log start offset
  * @param cleanerOffset first dirty offset for compaction
