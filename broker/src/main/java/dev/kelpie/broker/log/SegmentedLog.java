@@ -97,7 +97,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private long lastFlushMs;
 
     private SegmentedLog(TopicPartition tp, Path dir, LogConfig config, Clock clock, LogEnvironment env,
-            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded) {
+            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded, long checkpointedHighWatermark) {
         this.tp = tp;
         this.dir = dir;
         this.config = config;
@@ -111,6 +111,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         this.logEndOffset = loaded.logEndOffset();
         this.cleanerOffset = loaded.cleanerOffset();
         this.recoveryTruncatedBytes = loaded.truncatedBytes();
+        this.highWatermark = checkpointedHighWatermark < 0 ? Long.MAX_VALUE
+                : Math.min(checkpointedHighWatermark, Math.max(0, loaded.logEndOffset()));
         this.waiters = new DurabilityWaiters(Math.max(0, loaded.logEndOffset()));
         this.lastFlushMs = clock.wallMs();
     }
@@ -155,7 +157,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             LeaderEpochFileCache epochs = new LeaderEpochFileCache(dir);
             LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs);
             LogLoader.Loaded loaded = loader.load(checkpoint);
-            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded);
+            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded,
+                    checkpoint.highWatermark());
             env.metrics().recoveryTruncated(loaded.truncatedBytes());
             if (loaded.corruption() != null) {
                 log.markOffline(loaded.corruption().getMessage(), loaded.corruption());
@@ -239,11 +242,17 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     }
 
     /**
-     * Bounds retention and compaction to offsets below {@code highWatermark} (set by the replication
-     * layer; unbounded until then, i.e. the log end).
+     * Records the replication layer's high watermark: retention and compaction stay below it, and it is saved
+     * with the next checkpoint. Until it is first set, both are bounded by the log end only.
      */
     public void updateHighWatermark(long highWatermark) {
         this.highWatermark = highWatermark;
+    }
+
+    /** The last high watermark set (or loaded from the checkpoint, capped at the log end), or -1. */
+    public long highWatermark() {
+        long hw = highWatermark;
+        return hw == Long.MAX_VALUE ? -1 : hw;
     }
 
     long highWatermarkBound() {
@@ -495,7 +504,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     /** Writes partition.checkpoint (recovery point = durable offset). Serialised: owner, manager, cleaner. */
     synchronized void writeCheckpoint(boolean cleanShutdown) {
         try {
-            new PartitionCheckpoint(waiters.durableOffset(), logStartOffset, cleanerOffset, cleanShutdown)
+            long hw = highWatermark == Long.MAX_VALUE ? -1 : highWatermark;
+            new PartitionCheckpoint(waiters.durableOffset(), logStartOffset, cleanerOffset, hw, cleanShutdown)
                     .write(dir);
         } catch (IOException e) {
             throw offline("cannot write " + PartitionCheckpoint.FILE_NAME, e);
