@@ -16,6 +16,7 @@ import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRec
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.apache.kafka.common.utils.Utils;
 
@@ -291,7 +292,7 @@ final class CompactionPass {
     }
 
     private void growReadBuffer(LogSegment src, ByteBuffer in, int position) {
-        int needed = in.limit() >= 12 ? in.getInt(8) + 12 : -1;
+        int needed = in.limit() >= Records.LOG_OVERHEAD ? in.getInt(Records.SIZE_OFFSET) + Records.LOG_OVERHEAD : -1;
         if (needed <= in.capacity()) {
             throw corruption(src, position, new KafkaException("batch of " + needed + " bytes does not parse"));
         }

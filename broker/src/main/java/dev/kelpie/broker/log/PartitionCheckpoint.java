@@ -23,22 +23,27 @@ import org.slf4j.LoggerFactory;
  *   recoveryPoint 1234        every offset below is fsynced and was verified
  *   logStartOffset 100        first offset visible to readers
  *   cleanerOffset 900         first offset not yet compacted
+ *   highWatermark 1200        last high watermark set by replication, -1 when never set
  *   cleanShutdown false       true only between a clean close and the next open
  * </pre>
  * Written with {@link AtomicFiles#write}. A missing or malformed file reads as {@link #EMPTY}: recovery then
  * scans the whole log, which is always safe.
  *
+ * <p>Thread-safety: immutable; writers of one file are serialised by the owning {@link SegmentedLog}.
+ *
  * @param recoveryPoint offsets below it need no scan on open
  * @param logStartOffset log start offset
  * @param cleanerOffset first dirty offset for compaction
+ * @param highWatermark the replication layer's high watermark at the time of writing, or -1
  * @param cleanShutdown whether the log was closed cleanly (indexes trimmed, everything flushed)
  */
-record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleanerOffset, boolean cleanShutdown) {
+record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleanerOffset, long highWatermark,
+        boolean cleanShutdown) {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionCheckpoint.class);
     static final String FILE_NAME = "partition.checkpoint";
     private static final String HEADER = "kelpie-partition-checkpoint 1";
 
-    static final PartitionCheckpoint EMPTY = new PartitionCheckpoint(0, 0, 0, false);
+    static final PartitionCheckpoint EMPTY = new PartitionCheckpoint(0, 0, 0, -1, false);
 
     static PartitionCheckpoint read(Path partitionDir) throws IOException {
         Path file = partitionDir.resolve(FILE_NAME);
@@ -61,6 +66,7 @@ record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleaner
             }
             return new PartitionCheckpoint(Long.parseLong(kv.get("recoveryPoint")),
                     Long.parseLong(kv.get("logStartOffset")), Long.parseLong(kv.get("cleanerOffset")),
+                    Long.parseLong(kv.getOrDefault("highWatermark", "-1")),
                     Boolean.parseBoolean(kv.get("cleanShutdown")));
         } catch (RuntimeException e) {
             LOG.warn("Ignoring malformed {} ({}): the whole log will be recovered", file, e.toString());
@@ -70,7 +76,8 @@ record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleaner
 
     void write(Path partitionDir) throws IOException {
         String text = HEADER + "\nrecoveryPoint " + recoveryPoint + "\nlogStartOffset " + logStartOffset
-                + "\ncleanerOffset " + cleanerOffset + "\ncleanShutdown " + cleanShutdown + "\n";
+                + "\ncleanerOffset " + cleanerOffset + "\nhighWatermark " + highWatermark + "\ncleanShutdown "
+                + cleanShutdown + "\n";
         AtomicFiles.writeString(partitionDir.resolve(FILE_NAME), text);
     }
 }

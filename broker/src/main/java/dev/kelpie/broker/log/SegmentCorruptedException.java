@@ -7,6 +7,8 @@ import java.nio.file.Path;
  * size, a wrong magic byte or offsets going backwards. Internal to the log engine: {@link SegmentedLog}
  * either truncates the torn tail (last segment, during recovery) or takes the partition offline and
  * answers callers with {@link org.apache.kafka.common.errors.KafkaStorageException}.
+ *
+ * <p>Thread-safety: immutable.
  */
 final class SegmentCorruptedException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -54,12 +55,16 @@ import org.slf4j.LoggerFactory;
  * work on a lock-free snapshot (a concurrent segment map, volatile offsets, reference-counted segments).
  * Structural changes to the segment map (roll, deletion, truncation, compaction swap) happen under
  * {@code structureLock}; the log cleaner's swap is the only non-owner writer and re-validates under it.
- * Flushes (group commit, interval, explicit) serialise on {@code flushLock}, which truncation also takes.
+ * Flushes (group commit, write-behind, interval, explicit) share the read side of {@code flushLock}, so
+ * several fsyncs of one log may be in flight at once (the kernel merges them into one journal commit);
+ * truncation and close take its write side, so no flush ever publishes a durable offset across a truncation.
  */
 public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Target {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
     /** Upper bound on one decompressed record handed to kafka-clients' iterators (its own default). */
     static final int MAX_RECORD_BYTES = Integer.MAX_VALUE - 8;
+    /** Interval policy: background fsync after this many appended bytes. */
+    static final long WRITE_BEHIND_BYTES = 8L * 1024 * 1024;
 
     private final TopicPartition tp;
     private final Path dir;
@@ -71,7 +76,12 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final DurabilityWaiters waiters;
     private final ReentrantLock structureLock = new ReentrantLock();
-    private final ReentrantLock flushLock = new ReentrantLock();
+    private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
+    /**
+     * Interval policy: bytes appended since the last background fsync request. Every {@link #WRITE_BEHIND_BYTES}
+     * the flusher fsyncs in the background, so the synchronous fsync of a roll stays short.
+     */
+    private long bytesSinceWriteBehind;
     private final BufferSupplier buffers = BufferSupplier.create();
     private final long recoveryTruncatedBytes;
     private volatile LogConfig config;
@@ -87,7 +97,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private long lastFlushMs;
 
     private SegmentedLog(TopicPartition tp, Path dir, LogConfig config, Clock clock, LogEnvironment env,
-            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded) {
+            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded, long checkpointedHighWatermark) {
         this.tp = tp;
         this.dir = dir;
         this.config = config;
@@ -101,6 +111,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         this.logEndOffset = loaded.logEndOffset();
         this.cleanerOffset = loaded.cleanerOffset();
         this.recoveryTruncatedBytes = loaded.truncatedBytes();
+        this.highWatermark = checkpointedHighWatermark < 0 ? Long.MAX_VALUE
+                : Math.min(checkpointedHighWatermark, Math.max(0, loaded.logEndOffset()));
         this.waiters = new DurabilityWaiters(Math.max(0, loaded.logEndOffset()));
         this.lastFlushMs = clock.wallMs();
     }
@@ -145,7 +157,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             LeaderEpochFileCache epochs = new LeaderEpochFileCache(dir);
             LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs);
             LogLoader.Loaded loaded = loader.load(checkpoint);
-            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded);
+            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded,
+                    checkpoint.highWatermark());
             env.metrics().recoveryTruncated(loaded.truncatedBytes());
             if (loaded.corruption() != null) {
                 log.markOffline(loaded.corruption().getMessage(), loaded.corruption());
@@ -229,11 +242,17 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     }
 
     /**
-     * Bounds retention and compaction to offsets below {@code highWatermark} (set by the replication
-     * layer; unbounded until then, i.e. the log end).
+     * Records the replication layer's high watermark: retention and compaction stay below it, and it is saved
+     * with the next checkpoint. Until it is first set, both are bounded by the log end only.
      */
     public void updateHighWatermark(long highWatermark) {
         this.highWatermark = highWatermark;
+    }
+
+    /** The last high watermark set (or loaded from the checkpoint, capped at the log end), or -1. */
+    public long highWatermark() {
+        long hw = highWatermark;
+        return hw == Long.MAX_VALUE ? -1 : hw;
     }
 
     long highWatermarkBound() {
@@ -338,8 +357,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         logEndOffset = lastOffset + 1;
         unflushedMessages += recordCount;
         LogConfig cfg = config;
-        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
-            flushData();
+        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
+            if (unflushedMessages >= cfg.flushMessages()) {
+                flushData();
+            } else if ((bytesSinceWriteBehind += records.sizeInBytes()) >= WRITE_BEHIND_BYTES) {
+                bytesSinceWriteBehind = 0;
+                env.flusher().request(this);
+            }
         }
     }
 
@@ -408,10 +432,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         return f;
     }
 
-    /** Group commit: one fsync of the active segment completes every waiter up to the log end read first. */
+    /**
+     * Group commit (and interval write-behind): one fsync of the active segment completes every waiter up to the
+     * log end read before it.
+     */
     @Override
     public void flushForWaiters() {
-        flushLock.lock();
+        flushLock.readLock().lock();
         try {
             if (offlineReason != null || closed) {
                 return;
@@ -420,11 +447,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } catch (IOException | UncheckedIOException e) {
             markOffline("fsync failed", e);
         } finally {
-            flushLock.unlock();
+            flushLock.readLock().unlock();
         }
     }
 
-    /** Caller holds flushLock. */
+    /** Caller holds flushLock (either side). */
     private void flushUpToLogEnd() throws IOException {
         long target = logEndOffset;
         if (target <= waiters.durableOffset()) {
@@ -451,7 +478,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     /** fsyncs the data written so far; the recovery-point checkpoint follows at the next roll or checkpoint. */
     private void flushData() {
         checkOnline();
-        flushLock.lock();
+        flushLock.readLock().lock();
         try {
             flushUpToLogEnd();
             unflushedMessages = 0;
@@ -459,7 +486,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } catch (IOException | UncheckedIOException e) {
             throw offline("flush failed", e);
         } finally {
-            flushLock.unlock();
+            flushLock.readLock().unlock();
         }
     }
 
@@ -477,7 +504,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     /** Writes partition.checkpoint (recovery point = durable offset). Serialised: owner, manager, cleaner. */
     synchronized void writeCheckpoint(boolean cleanShutdown) {
         try {
-            new PartitionCheckpoint(waiters.durableOffset(), logStartOffset, cleanerOffset, cleanShutdown)
+            long hw = highWatermark == Long.MAX_VALUE ? -1 : highWatermark;
+            new PartitionCheckpoint(waiters.durableOffset(), logStartOffset, cleanerOffset, hw, cleanShutdown)
                     .write(dir);
         } catch (IOException e) {
             throw offline("cannot write " + PartitionCheckpoint.FILE_NAME, e);
@@ -565,7 +593,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
         truncations.incrementAndGet();
         structureLock.lock();
-        flushLock.lock();
+        flushLock.writeLock().lock();
         try {
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
@@ -584,7 +612,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } catch (IOException | UncheckedIOException e) {
             throw offline("truncation failed", e);
         } finally {
-            flushLock.unlock();
+            flushLock.writeLock().unlock();
             structureLock.unlock();
         }
         writeCheckpoint(false);
@@ -595,7 +623,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         checkOnline();
         truncations.incrementAndGet();
         structureLock.lock();
-        flushLock.lock();
+        flushLock.writeLock().lock();
         try {
             List<LogSegment> removed = new ArrayList<>(segments.values());
             for (LogSegment s : removed) {
@@ -618,7 +646,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } catch (IOException | UncheckedIOException e) {
             throw offline("truncation failed", e);
         } finally {
-            flushLock.unlock();
+            flushLock.writeLock().unlock();
             structureLock.unlock();
         }
         writeCheckpoint(false);
@@ -851,13 +879,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         if (clean) {
             try {
                 producers.takeSnapshot(logEndOffset);
-                flushLock.lock();
+                flushLock.writeLock().lock();
                 try {
                     activeSegment().onBecomeInactive();
                     env.metrics().fsync();
                     waiters.advance(logEndOffset);
                 } finally {
-                    flushLock.unlock();
+                    flushLock.writeLock().unlock();
                 }
                 writeCheckpoint(true);
             } catch (IOException | UncheckedIOException | KafkaStorageException e) {

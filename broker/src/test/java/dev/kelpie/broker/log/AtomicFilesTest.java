@@ -25,7 +25,7 @@ class AtomicFilesTest {
 
     @Test
     void partitionCheckpointRoundTripsAndToleratesGarbage() throws Exception {
-        PartitionCheckpoint cp = new PartitionCheckpoint(42, 7, 30, true);
+        PartitionCheckpoint cp = new PartitionCheckpoint(42, 7, 30, 40, true);
         cp.write(dir);
         assertThat(PartitionCheckpoint.read(dir)).isEqualTo(cp);
         Files.writeString(dir.resolve(PartitionCheckpoint.FILE_NAME), "garbage");

@@ -2,6 +2,7 @@ package dev.kelpie.broker.log;
 
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
+import org.apache.kafka.common.record.internal.Records;
 import java.util.zip.CRC32C;
 
 /** Test-only header surgery on a single v2 batch at the start of a buffer, with the CRC recomputed. */
@@ -12,7 +13,7 @@ final class Batches {
 
     static void setLastOffsetDelta(ByteBuffer buf, int delta) {
         buf.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, delta);
-        int size = buf.getInt(8) + 12;
+        int size = buf.getInt(Records.SIZE_OFFSET) + Records.LOG_OVERHEAD;
         CRC32C crc = new CRC32C();
         crc.update(buf.duplicate().position(ATTRIBUTES_OFFSET).limit(size));
         buf.putInt(DefaultRecordBatch.CRC_OFFSET, (int) crc.getValue());

@@ -78,6 +78,25 @@ class GroupCommitTest {
     }
 
     @Test
+    void intervalPolicyWritesBehindInTheBackground() {
+        LogConfig config = LogConfig.defaults().withOverrides(Map.of(LogConfig.FLUSH_POLICY, "interval"));
+        SegmentedLog log = SegmentedLog.open(logDir, new TopicPartition("t", 0), config, clock);
+        try {
+            String value = "x".repeat(60_000);
+            long bytes = 0;
+            while (bytes <= SegmentedLog.WRITE_BEHIND_BYTES) {
+                bytes += log.appendAsLeader(TestRecords.batch(T0, value), 0).recordCount() * 60_000L;
+            }
+            long appended = log.logEndOffset();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> log.durableOffset() >= appended);
+            assertThat(log.metrics().fsyncCount()).isPositive();
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
     void intervalPolicyFlushesEveryFlushMessagesAndAcksAtOnce() {
         LogConfig config = LogConfig.defaults().withOverrides(Map.of(LogConfig.FLUSH_POLICY, "interval",
                 LogConfig.FLUSH_MESSAGES, "10", LogConfig.FLUSH_MS, "1000"));

@@ -68,7 +68,7 @@ class LogRecoveryTest {
     }
 
     private void forceFullRecovery() throws IOException {
-        new PartitionCheckpoint(0, log.logStartOffset(), 0, false).write(log.dir());
+        new PartitionCheckpoint(0, log.logStartOffset(), 0, -1, false).write(log.dir());
     }
 
     private List<String> allValues() {

@@ -266,6 +266,23 @@ class SegmentedLogTest {
     }
 
     @Test
+    void retentionStaysBelowTheHighWatermarkWhichIsCheckpointed() {
+        open(smallSegments(LogConfig.RETENTION_BYTES, "1"));
+        for (int i = 0; i < 40; i++) {
+            log.appendAsLeader(TestRecords.batch(T0, "value-" + i), 0);
+        }
+        assertThat(log.highWatermark()).isEqualTo(-1);
+        long secondBase = log.segmentBaseOffsets().get(1);
+        log.updateHighWatermark(secondBase + 1);
+        log.enforceRetention();
+        assertThat(log.segmentBaseOffsets().get(0)).isEqualTo(secondBase);
+        assertThat(log.logStartOffset()).isEqualTo(secondBase);
+        log.close();
+        open(smallSegments());
+        assertThat(log.highWatermark()).isEqualTo(secondBase + 1);
+    }
+
+    @Test
     void deleteRecordsMovesLogStartAndSurvivesReopen() {
         open(smallSegments());
         for (int i = 0; i < 40; i++) {
