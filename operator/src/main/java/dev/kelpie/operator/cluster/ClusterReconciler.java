@@ -22,6 +22,10 @@ import dev.kelpie.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -73,6 +77,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     public static final String NAME = "cluster";
     static final String REASON_SPEC_REFUSED = "SpecRefused";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
+    private static final KubernetesSerialization STATUS_JSON = new KubernetesSerialization();
 
     private final OperatorDefaults defaults;
     private final Clock clock;
@@ -127,8 +132,14 @@ public class ClusterReconciler implements Reconciler<Cluster> {
             events.warning(context.getClient(), cluster, ClusterStatuses.REASON_RECONCILE_FAILED,
                     "Reconcile failed, retrying with back-off: " + e.getMessage());
         }
-        cluster.setStatus(ClusterStatuses.failed(cluster, e, clock.instant()));
-        return ErrorStatusUpdateControl.patchStatus(cluster);
+        ClusterStatus failed = ClusterStatuses.failed(cluster, e, clock.instant());
+        try {
+            writeStatus(cluster, failed, context);
+        } catch (KubernetesClientException statusError) {
+            LOG.warn("Could not write the failure status of {}/{}: {}", cluster.getMetadata().getNamespace(),
+                    cluster.getMetadata().getName(), statusError.getMessage());
+        }
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 
     private static List<SpecProblem> validate(Cluster cluster, StatefulSet existing) {
@@ -172,17 +183,36 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         ClusterStatus next = ClusterStatuses.of(cluster, problems, existing, restart, bootstrapServers,
                 clock.instant());
         recordTransitions(cluster, previous, next, problems, context);
-        if (previous != null && sameStatus(previous, next)) {
-            return UpdateControl.noUpdate();
+        if (previous == null || !sameStatus(previous, next)) {
+            writeStatus(cluster, next, context);
         }
-        cluster.setStatus(next);
-        return UpdateControl.patchStatus(cluster);
+        return UpdateControl.noUpdate();
+    }
+
+    /**
+     * Replaces the whole status with one JSON Patch {@code add /status} operation. Unlike JOSDK's own status
+     * patch (a JSON Patch diff against the cached copy, which edits the conditions list by index and fails
+     * or removes the wrong entry when the cache is stale), it does not depend on what was there. The status
+     * has one writer, this reconciler, so no optimistic lock is needed. The result is cached for the next
+     * reconcile, which may start before the watch delivers it.
+     */
+    private static void writeStatus(Cluster cluster, ClusterStatus status, Context<Cluster> context) {
+        String patch = STATUS_JSON.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
+        Cluster updated = context.getClient().resources(Cluster.class)
+                .inNamespace(cluster.getMetadata().getNamespace())
+                .withName(cluster.getMetadata().getName())
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), patch);
+        context.eventSourceRetriever().getControllerEventSource()
+                .handleRecentResourceUpdate(ResourceID.fromResource(cluster), updated, cluster);
+        cluster.setStatus(status);
     }
 
     /** Events for what is new since the last status: each new problem, and the Ready transitions. */
     private void recordTransitions(Cluster cluster, ClusterStatus previous, ClusterStatus next,
             List<SpecProblem> problems, Context<Cluster> context) {
-        List<Condition> before = previous == null ? List.of() : previous.getConditions();
+        List<Condition> before = previous == null || previous.getConditions() == null ? List.of()
+                : previous.getConditions();
         for (SpecProblem problem : problems) {
             boolean known = before.stream().anyMatch(c -> Conditions.WARNING.equals(c.getType())
                     && problem.reason().equals(c.getReason()) && problem.message().equals(c.getMessage()));

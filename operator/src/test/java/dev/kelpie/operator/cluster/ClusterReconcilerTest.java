@@ -338,7 +338,8 @@ class ClusterReconcilerTest {
             assertThat(c.getStatus()).isNotNull();
             Condition ready = Conditions.find(c.getStatus().getConditions(), Conditions.READY);
             assertThat(ready).isNotNull();
-            assertThat(ready.getStatus()).isEqualTo(status ? "True" : "False");
+            assertThat(ready.getStatus()).as("Ready %s: %s", ready.getReason(), ready.getMessage())
+                    .isEqualTo(status ? "True" : "False");
             assertThat(ready.getReason()).isEqualTo(reason);
             assertThat(c.getStatus().getObservedGeneration()).isEqualTo(c.getMetadata().getGeneration());
         });
