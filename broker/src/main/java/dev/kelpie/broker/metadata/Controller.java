@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * validates it against its own latest image, turns it into {@link MetadataRecord}s, commits them to the
  * {@link MetadataLog}, replays them into a new {@link MetadataImage} and hands old and new image to the
  * {@link MetadataPublisher}. The returned future completes once the publisher has applied the change
- * (partition logs exist, the new image is visible to handlers).
+ * (partition logs exist, the new image is visible to handlers); an operation that changes nothing (a failed
+ * validation, {@code validateOnly}, a topic that already exists) completes once every earlier change is
+ * published, so its caller reads its own and everyone's earlier writes.
  *
  * <p>The validation and record generation live in {@link TopicControl}, {@link ConfigControl} and here;
  * they depend only on the image, so a replicated Raft controller can reuse them with a Raft-backed
@@ -46,6 +48,8 @@ public final class Controller implements AutoCloseable {
     private final ExecutorService thread;
     private MetadataImage image;
     private boolean failed;
+    /** Completes when the latest committed image has been published; controller thread only. */
+    private CompletableFuture<Void> lastPublished = CompletableFuture.completedFuture(null);
 
     /** A topic to create. {@code numPartitions}/{@code replicationFactor} -1 take the broker defaults. */
     public record NewTopic(String name, int numPartitions, short replicationFactor,
@@ -171,7 +175,7 @@ public final class Controller implements AutoCloseable {
             return;
         }
         if (decided.records().isEmpty()) {
-            result.complete(decided.response());
+            lastPublished.whenComplete((ignored, error) -> result.complete(decided.response()));
             return;
         }
         if (decided.records().size() > settings.recordsPerOperationMax()) {
@@ -190,7 +194,9 @@ public final class Controller implements AutoCloseable {
         }
         MetadataImage previous = image;
         image = replay(previous, decided.records(), lastOffset);
-        publisher.publish(previous, image).whenComplete((ignored, error) -> result.complete(decided.response()));
+        CompletableFuture<Void> published = publisher.publish(previous, image);
+        lastPublished = published;
+        published.whenComplete((ignored, error) -> result.complete(decided.response()));
     }
 
     static MetadataImage replay(MetadataImage base, List<MetadataRecord> records, long lastOffset) {
