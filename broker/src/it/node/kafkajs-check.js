@@ -4,7 +4,7 @@
 //
 // Reads use kafkajs's own Fetch (its cluster/broker layer, on explicitly chosen partitions), because the
 // kafkajs consumer API always joins a consumer group; --group also runs that consumer (needs the group
-// coordinator). Prints one "ok ..." line per check and exits 0, or prints the failure and exits 1.
+// coordinator) with two members. Prints one "ok ..." line per check and exits 0, or prints the failure and exits 1.
 'use strict'
 
 const assert = require('node:assert/strict')
@@ -115,29 +115,60 @@ async function fetchAssigned() {
   console.log(`ok fetch: read ${PARTITIONS * PER_PARTITION} records back from assigned partitions, in order`)
 }
 
-async function consumeWithGroup() {
-  const consumer = kafka.consumer({ groupId: `${clientId}-${Date.now()}` })
-  await consumer.connect()
-  await consumer.subscribe({ topic, fromBeginning: true })
-  const seen = new Map()
-  let total = 0
-  await new Promise((resolve, reject) => {
-    consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          const list = seen.get(partition) || []
-          list.push(message.value.toString())
-          seen.set(partition, list)
-          if (++total === PARTITIONS * PER_PARTITION) resolve()
-        },
-      })
-      .catch(reject)
-  })
-  await consumer.disconnect()
-  for (let partition = 0; partition < PARTITIONS; partition++) {
-    assert.deepEqual(seen.get(partition), expected(partition))
+// Two members of one group on a two-partition topic: once both have joined (each owning one partition), records
+// produced to both partitions reach the member that owns each partition; offsets are committed for the group.
+async function consumeWithGroup(admin) {
+  const groupTopic = `${topic}-group`
+  const groupId = `${clientId}-group`
+  await admin.createTopics({ topics: [{ topic: groupTopic, numPartitions: PARTITIONS }], waitForLeaders: true })
+  const members = [0, 1].map(() => ({
+    consumer: kafka.consumer({ groupId, heartbeatInterval: 500, sessionTimeout: 10000 }),
+    assigned: [],
+    seen: [],
+  }))
+  for (const m of members) {
+    m.consumer.on(m.consumer.events.GROUP_JOIN, e => {
+      m.assigned = (e.payload.memberAssignment[groupTopic] || []).slice().sort()
+    })
+    await m.consumer.connect()
+    await m.consumer.subscribe({ topic: groupTopic, fromBeginning: true })
+    await m.consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        m.seen.push(`${partition}:${message.value.toString()}`)
+      },
+    })
   }
-  console.log(`ok consumer group: consumed ${total} records`)
+  await waitFor(() => members.every(m => m.assigned.length === 1) &&
+    members[0].assigned[0] !== members[1].assigned[0], 'both members own one partition')
+  const producer = kafka.producer()
+  await producer.connect()
+  for (let partition = 0; partition < PARTITIONS; partition++) {
+    await producer.send({
+      topic: groupTopic,
+      messages: expected(partition).map(value => ({ value, partition })),
+    })
+  }
+  await producer.disconnect()
+  await waitFor(() => members.reduce((n, m) => n + m.seen.length, 0) === PARTITIONS * PER_PARTITION,
+    'every record consumed')
+  for (const m of members) {
+    const partition = m.assigned[0]
+    assert.deepEqual(m.seen, expected(partition).map(v => `${partition}:${v}`))
+    await m.consumer.disconnect()
+  }
+  const committed = await admin.fetchOffsets({ groupId, topics: [groupTopic] })
+  const offsets = committed[0].partitions.sort((a, b) => a.partition - b.partition).map(p => p.offset)
+  assert.deepEqual(offsets, [String(PER_PARTITION), String(PER_PARTITION)])
+  console.log(`ok consumer group: 2 members, one partition each, ${PARTITIONS * PER_PARTITION} records, ` +
+    `committed ${offsets.join('/')}`)
+}
+
+async function waitFor(condition, what, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
 }
 
 async function main() {
@@ -147,11 +178,11 @@ async function main() {
     await adminChecks(admin)
     await produce()
     await offsets(admin)
+    await fetchAssigned()
+    if (withGroup) await consumeWithGroup(admin)
   } finally {
     await admin.disconnect()
   }
-  await fetchAssigned()
-  if (withGroup) await consumeWithGroup()
 }
 
 main().then(

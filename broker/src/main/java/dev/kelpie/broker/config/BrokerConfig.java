@@ -1,5 +1,6 @@
 package dev.kelpie.broker.config;
 
+import dev.kelpie.broker.group.GroupCoordinatorConfig;
 import dev.kelpie.broker.log.LogConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.List;
  * @param inFlightRequestsPerConnectionMax responses pending per connection before reads pause
  * @param ioThreads partition executor threads (0 = number of cores)
  * @param producerIdExpirationMs {@code producer.id.expiration.ms}
+ * @param groupCoordinator the group coordinator's settings ({@code group.*}, {@code offsets.*})
  */
 public record BrokerConfig(
         int nodeId,
@@ -49,7 +51,28 @@ public record BrokerConfig(
         int connectionsPerIpMax,
         int inFlightRequestsPerConnectionMax,
         int ioThreads,
-        long producerIdExpirationMs) {
+        long producerIdExpirationMs,
+        GroupCoordinatorConfig groupCoordinator) {
+
+    /** All settings but the group coordinator's, which take Kafka's defaults. */
+    public BrokerConfig(int nodeId, String listenerHost, int listenerPort, String advertisedHost, int advertisedPort,
+            List<Path> logDirs, int metricsPort, int numPartitions, short defaultReplicationFactor,
+            boolean autoCreateTopics, LogConfig logDefaults, int socketRequestBytesMax, long connectionsIdleMsMax,
+            long requestReadTimeoutMs, int connectionsMax, int connectionsPerIpMax,
+            int inFlightRequestsPerConnectionMax, int ioThreads, long producerIdExpirationMs) {
+        this(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs, metricsPort, numPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
+                requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
+                producerIdExpirationMs, GroupCoordinatorConfig.defaults());
+    }
+
+    /** A copy with other group coordinator settings. */
+    public BrokerConfig withGroupCoordinator(GroupCoordinatorConfig groups) {
+        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
+                metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
+                socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups);
+    }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */
     public static BrokerConfig embeddedDefault() {

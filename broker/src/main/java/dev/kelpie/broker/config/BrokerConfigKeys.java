@@ -1,5 +1,6 @@
 package dev.kelpie.broker.config;
 
+import dev.kelpie.broker.group.GroupCoordinatorConfig;
 import dev.kelpie.broker.log.LogConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,7 +46,10 @@ public final class BrokerConfigKeys {
      */
     public static final Map<String, String> LOG_DEFAULT_NAMES = logDefaultNames();
 
-    /** Names of settings Kelpie reads itself (besides {@link #LOG_DEFAULT_NAMES}). */
+    /**
+     * Names of settings Kelpie reads itself (besides {@link #LOG_DEFAULT_NAMES} and the group coordinator's
+     * {@link GroupCoordinatorConfig#KEYS}).
+     */
     public static final Set<String> BROKER_NAMES = Set.of(NODE_ID, LISTENERS, ADVERTISED_LISTENERS,
             CONTROLLER_LISTENER_NAMES, LISTENER_SECURITY_PROTOCOL_MAP, LOG_DIRS, LOG_DIR, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES,
@@ -61,10 +65,9 @@ public final class BrokerConfigKeys {
             "controller.quorum.bootstrap.servers", "inter.broker.listener.name", "log.retention.check.interval.ms",
             "num.network.threads", "num.io.threads", "num.replica.fetchers", "num.recovery.threads.per.data.dir",
             "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "queued.max.requests",
-            "offsets.topic.replication.factor", "offsets.topic.num.partitions",
             "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
             "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr",
-            "group.initial.rebalance.delay.ms", "log.flush.scheduler.interval.ms", "log.flush.offset.checkpoint.interval.ms",
+            "log.flush.scheduler.interval.ms", "log.flush.offset.checkpoint.interval.ms",
             "log.cleaner.enable", "log.cleaner.threads", "log.cleaner.dedupe.buffer.size", "log.cleaner.backoff.ms",
             "log.cleaner.io.max.bytes.per.second", "log.preallocate", "metadata.log.dir", "unclean.leader.election.enable",
             "auto.leader.rebalance.enable", "delete.topic.enable", "replica.lag.time.max.ms", "broker.rack",
@@ -75,7 +78,7 @@ public final class BrokerConfigKeys {
 
     /** Whether Kelpie reads {@code name} or deliberately ignores it. */
     public static boolean isKnown(String name) {
-        return BROKER_NAMES.contains(name) || LOG_DEFAULT_NAMES.containsKey(name) || IGNORED_KAFKA_NAMES.contains(name);
+        return BROKER_NAMES.contains(name) || GroupCoordinatorConfig.KEYS.contains(name) || LOG_DEFAULT_NAMES.containsKey(name) || IGNORED_KAFKA_NAMES.contains(name);
     }
 
     private static Map<String, String> logDefaultNames() {

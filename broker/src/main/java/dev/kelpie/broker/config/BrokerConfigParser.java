@@ -58,7 +58,8 @@ final class BrokerConfigParser {
                         d.inFlightRequestsPerConnectionMax(), 1, Integer.MAX_VALUE),
                 v.intValue(BrokerConfigKeys.IO_THREADS, d.ioThreads(), 0, 4096),
                 v.intValue(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS, (int) d.producerIdExpirationMs(), 1,
-                        Integer.MAX_VALUE));
+                        Integer.MAX_VALUE),
+                GroupConfigParser.parse(v, d.groupCoordinator()));
     }
 
     /**

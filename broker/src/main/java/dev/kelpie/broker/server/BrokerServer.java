@@ -2,6 +2,20 @@ package dev.kelpie.broker.server;
 
 import dev.kelpie.broker.common.Clock;
 import dev.kelpie.broker.config.BrokerConfig;
+import dev.kelpie.broker.group.ConsumerGroupDescribeHandler;
+import dev.kelpie.broker.group.ConsumerGroupHeartbeatHandler;
+import dev.kelpie.broker.group.DeleteGroupsHandler;
+import dev.kelpie.broker.group.DescribeGroupsHandler;
+import dev.kelpie.broker.group.FindCoordinatorHandler;
+import dev.kelpie.broker.group.GroupCoordinator;
+import dev.kelpie.broker.group.HeartbeatHandler;
+import dev.kelpie.broker.group.JoinGroupHandler;
+import dev.kelpie.broker.group.LeaveGroupHandler;
+import dev.kelpie.broker.group.ListGroupsHandler;
+import dev.kelpie.broker.group.OffsetCommitHandler;
+import dev.kelpie.broker.group.OffsetDeleteHandler;
+import dev.kelpie.broker.group.OffsetFetchHandler;
+import dev.kelpie.broker.group.SyncGroupHandler;
 import dev.kelpie.broker.log.LogManager;
 import dev.kelpie.broker.metadata.BrokerRegistration;
 import dev.kelpie.broker.metadata.Controller;
@@ -13,6 +27,7 @@ import dev.kelpie.broker.network.NetworkConfig;
 import dev.kelpie.broker.network.NetworkServer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +47,16 @@ import org.slf4j.LoggerFactory;
  * <p><b>start()</b>, in order: (1) open the metadata log ({@code <first log dir>/kelpie-metadata/}, see
  * {@link LocalMetadataLog}), replay it into the image, compacting it when it has grown much larger than the
  * image; (2) load and recover every partition log and reconcile them with the image (stray logs deleted,
- * missing ones created); (3) start the controller; (4) bind the listener ({@code listeners}; port 0 picks a
+ * missing ones created); (2b) load the group coordinator's shards by replaying the {@code __consumer_offsets}
+ * partitions this broker leads; (3) start the controller; (4) bind the listener ({@code listeners}; port 0 picks a
  * free port); (5) register this broker with its advertised endpoint ({@code advertised.listeners}; port 0
  * means the bound port); (6) let requests through: requests that arrive between (4) and (6) wait. It
  * returns when the broker serves. A failure closes what was started and rethrows.
  *
- * <p><b>close()</b>, in order: long-polling fetches are answered at once (so draining does not wait for
- * their {@code max.wait.ms}); the listener stops accepting and drains (requests already read are
- * answered); the controller finishes queued operations; partition threads
+ * <p><b>close()</b>, in order: the group coordinator unloads (held JoinGroup/SyncGroup answers get
+ * NOT_COORDINATOR, so no request waits for a rebalance); long-polling fetches are answered at once (so
+ * draining does not wait for their {@code max.wait.ms}); the listener stops accepting and drains (requests
+ * already read are answered); the controller finishes queued operations; partition threads
  * finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed.
  * Idempotent.
  *
@@ -63,6 +80,7 @@ public final class BrokerServer implements AutoCloseable {
     private PartitionManager partitions;
     private Controller controller;
     private MetadataCache cache;
+    private GroupCoordinator groups;
     private RequestDispatcher dispatcher;
     private NetworkServer network;
     private volatile int boundPort = -1;
@@ -100,10 +118,16 @@ public final class BrokerServer implements AutoCloseable {
             partitions = new PartitionManager(config, clock, logSettings);
             partitions.startup(image);
             cache = new MetadataCache(image);
+            groups = new GroupCoordinator(config.groupCoordinator(), config.nodeId(), clock, partitions, cache,
+                    (name, count, factor, configs) -> controller.createTopics(List.of(new Controller.NewTopic(name,
+                            count, factor, Map.of(), configs)), false).thenApply(results -> results.get(0).error()));
+            groups.startup(image);
             controller = new Controller(new ControllerSettings(config.nodeId(), config.numPartitions(),
                     config.defaultReplicationFactor(), config.logDefaults(),
                     ControllerSettings.RECORDS_PER_OPERATION_MAX), metadataLog, image,
-                    (previous, next) -> partitions.publish(previous, next).whenComplete((v, e) -> cache.update(next)));
+                    (previous, next) -> partitions.publish(previous, next)
+                            .thenCompose(v -> groups.onMetadataUpdate(previous, next))
+                            .whenComplete((v, e) -> cache.update(next)));
             dispatcher = RequestDispatcher.advertising(handlers());
             network = new NetworkServer(NetworkConfig.from(config), dispatcher, dispatcher.versions(), clock);
             network.start();
@@ -154,7 +178,20 @@ public final class BrokerServer implements AutoCloseable {
                 new DescribeClusterHandler(cache, nodeId),
                 new DescribeTopicPartitionsHandler(cache),
                 new DeleteRecordsHandler(cache, partitions),
-                new OffsetForLeaderEpochHandler(cache, partitions));
+                new OffsetForLeaderEpochHandler(cache, partitions),
+                new FindCoordinatorHandler(groups),
+                new JoinGroupHandler(groups),
+                new SyncGroupHandler(groups),
+                new HeartbeatHandler(groups),
+                new LeaveGroupHandler(groups),
+                new OffsetCommitHandler(groups, cache),
+                new OffsetFetchHandler(groups, cache),
+                new ListGroupsHandler(groups),
+                new DescribeGroupsHandler(groups),
+                new DeleteGroupsHandler(groups),
+                new OffsetDeleteHandler(groups, cache),
+                new ConsumerGroupHeartbeatHandler(groups),
+                new ConsumerGroupDescribeHandler(groups));
     }
 
     /** The listener's port: the configured one, or the one picked for port 0. */
@@ -183,6 +220,11 @@ public final class BrokerServer implements AutoCloseable {
         return network;
     }
 
+    /** The group coordinator (consumer groups and committed offsets; metrics read its snapshots). */
+    public GroupCoordinator groupCoordinator() {
+        return groups;
+    }
+
     /** Graceful shutdown; see the class comment. Idempotent. */
     @Override
     public synchronized void close() {
@@ -191,6 +233,10 @@ public final class BrokerServer implements AutoCloseable {
         }
         closed = true;
         ready = false;
+        if (groups != null) {
+            // first: held JoinGroup/SyncGroup answers would otherwise keep the network draining
+            groups.close();
+        }
         if (partitions != null) {
             partitions.purgatory().close();
         }

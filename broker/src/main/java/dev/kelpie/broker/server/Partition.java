@@ -106,10 +106,10 @@ public final class Partition {
     }
 
     /**
-     * Owner thread: appends a producer batch. The returned append's {@code committed} future completes on the
-     * owner thread once the high watermark covers it.
+     * Owner thread: appends a producer batch (Produce, or the group coordinator's records). The returned append's
+     * {@code committed} future completes on the owner thread once the high watermark covers it.
      */
-    Appended appendAsLeader(MemoryRecords records) {
+    public Appended appendAsLeader(MemoryRecords records) {
         LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
         long end = info.lastOffset() + 1;
         int bytes = info.duplicate() ? 0 : records.sizeInBytes();
@@ -128,7 +128,7 @@ public final class Partition {
     }
 
     /** An append's result and when it is committed (below the high watermark). */
-    record Appended(LogAppendInfo info, CompletableFuture<Void> committed) {}
+    public record Appended(LogAppendInfo info, CompletableFuture<Void> committed) {}
 
     @Override
     public String toString() {

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * kafkajs 2.2.4 (npm, pinned by {@code src/it/node/package-lock.json}) against the distribution's broker:
  * admin createTopics/listTopics/fetchTopicMetadata/fetchTopicOffsets, an idempotent producer (plain and gzip
- * batches), and reads of assigned partitions through kafkajs's own Fetch. The script asserts each step; this
- * test checks that every step reported success.
+ * batches), reads of assigned partitions through kafkajs's own Fetch, and a consumer group of two members
+ * ({@code --group}: one partition each, offsets committed). The script asserts each step; this test checks that
+ * every step reported success.
  */
 class KafkajsIT {
     @TempDir
@@ -44,13 +45,14 @@ class KafkajsIT {
     }
 
     @Test
-    void adminIdempotentProducerAndAssignedReads() {
-        Cli.Result r = Cli.run(Duration.ofSeconds(90), null, scriptDir, Map.of("KAFKAJS_NO_PARTITIONER_WARNING", "1"),
-                List.of(node, "kafkajs-check.js", broker.bootstrap(), "kafkajs-topic")).assertSuccess();
+    void adminIdempotentProducerAssignedReadsAndAConsumerGroup() {
+        Cli.Result r = Cli.run(Duration.ofSeconds(120), null, scriptDir, Map.of("KAFKAJS_NO_PARTITIONER_WARNING", "1"),
+                List.of(node, "kafkajs-check.js", broker.bootstrap(), "kafkajs-topic", "--group")).assertSuccess();
         assertThat(r.stdout().lines()).as(r.toString()).containsExactly(
                 "ok admin: created kafkajs-topic with 2 partitions; listTopics includes it",
                 "ok producer: idempotent, 50 records acknowledged with acks=-1",
                 "ok offsets: p0=0..25 p1=0..25",
-                "ok fetch: read 50 records back from assigned partitions, in order");
+                "ok fetch: read 50 records back from assigned partitions, in order",
+                "ok consumer group: 2 members, one partition each, 50 records, committed 25/25");
     }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kcat (librdkafka, the Debian package) against the distribution's broker: metadata, produce with gzip and
- * zstd, consume to the end. librdkafka enables compression only when the broker advertises Produce from v0,
- * so this also checks the advertised versions.
+ * zstd, consume to the end, and the balanced consumer ({@code -G}) in a consumer group that commits and
+ * resumes. librdkafka enables compression (and its balanced consumer) only when the broker advertises the
+ * versions it probes for, so this also checks the advertised versions.
  */
 class KcatIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -78,5 +79,27 @@ class KcatIT {
         kcat("k1:v1\nk2:v2\nk3:v3\n", "-P", "-t", "kcat-keys", "-K", ":");
         Cli.Result r = kcat(null, "-C", "-t", "kcat-keys", "-p", "0", "-o", "1", "-e", "-f", "%k=%s@%o\\n");
         assertThat(r.stdout().lines()).as(r.toString()).containsExactly("k2=v2@1", "k3=v3@2");
+    }
+
+    @Test
+    void balancedConsumerInAGroupCommitsAndResumes() {
+        broker.createTopic("kcat-group", 2);
+        kcat(IntStream.range(0, 10).mapToObj(i -> "p0-" + i + "\n").reduce("", String::concat), "-P", "-t",
+                "kcat-group", "-p", "0");
+        kcat(IntStream.range(0, 10).mapToObj(i -> "p1-" + i + "\n").reduce("", String::concat), "-P", "-t",
+                "kcat-group", "-p", "1");
+        Cli.Result first = kcat(null, "-G", "kcat-consumers", "-X", "auto.offset.reset=earliest", "-c", "20", "-f",
+                "%p %s\\n", "kcat-group");
+        List<String> expected = new ArrayList<>();
+        IntStream.range(0, 10).forEach(i -> expected.add("0 p0-" + i));
+        IntStream.range(0, 10).forEach(i -> expected.add("1 p1-" + i));
+        assertThat(first.stdout().lines()).as(first.toString()).containsExactlyInAnyOrderElementsOf(expected);
+
+        kcat("p0-late\n", "-P", "-t", "kcat-group", "-p", "0");
+        kcat("p1-late\n", "-P", "-t", "kcat-group", "-p", "1");
+        Cli.Result resumed = kcat(null, "-G", "kcat-consumers", "-X", "auto.offset.reset=earliest", "-c", "2", "-f",
+                "%p %s\\n", "kcat-group");
+        assertThat(resumed.stdout().lines()).as("only what was produced after the committed offsets; "
+                + resumed).containsExactlyInAnyOrder("0 p0-late", "1 p1-late");
     }
 }
