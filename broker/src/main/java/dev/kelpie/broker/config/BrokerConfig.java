@@ -29,6 +29,8 @@ import java.util.List;
  * @param inFlightRequestsPerConnectionMax responses pending per connection before reads pause
  * @param ioThreads partition executor threads (0 = number of cores)
  * @param producerIdExpirationMs {@code producer.id.expiration.ms}
+ * @param metricsPartitionSeriesMax {@code kelpie.metrics.partition.series.max}: above this many partitions on the
+ *     broker, per-partition metric series are not exported (per-topic ones still are)
  */
 public record BrokerConfig(
         int nodeId,
@@ -49,7 +51,39 @@ public record BrokerConfig(
         int connectionsPerIpMax,
         int inFlightRequestsPerConnectionMax,
         int ioThreads,
-        long producerIdExpirationMs) {
+        long producerIdExpirationMs,
+        int metricsPartitionSeriesMax) {
+
+    /** Default of {@code kelpie.metrics.partition.series.max}. */
+    public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
+
+    /** All settings but {@code kelpie.metrics.partition.series.max}, which takes its default. */
+    public BrokerConfig(int nodeId, String listenerHost, int listenerPort, String advertisedHost, int advertisedPort,
+            List<Path> logDirs, int metricsPort, int numPartitions, short defaultReplicationFactor,
+            boolean autoCreateTopics, LogConfig logDefaults, int socketRequestBytesMax, long connectionsIdleMsMax,
+            long requestReadTimeoutMs, int connectionsMax, int connectionsPerIpMax,
+            int inFlightRequestsPerConnectionMax, int ioThreads, long producerIdExpirationMs) {
+        this(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs, metricsPort, numPartitions,
+                defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
+                requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
+                producerIdExpirationMs, DEFAULT_METRICS_PARTITION_SERIES_MAX);
+    }
+
+    /** A copy with another {@code kelpie.metrics.port} (0 = off). */
+    public BrokerConfig withMetricsPort(int port) {
+        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs, port,
+                numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax,
+                connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, metricsPartitionSeriesMax);
+    }
+
+    /** A copy with another {@code kelpie.metrics.partition.series.max}. */
+    public BrokerConfig withMetricsPartitionSeriesMax(int seriesMax) {
+        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
+                metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
+                socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, seriesMax);
+    }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */
     public static BrokerConfig embeddedDefault() {
