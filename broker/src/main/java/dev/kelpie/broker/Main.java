@@ -1,5 +1,6 @@
 package dev.kelpie.broker;
 
+import dev.kelpie.broker.common.BuildInfo;
 import dev.kelpie.broker.common.Clock;
 import dev.kelpie.broker.config.BrokerConfig;
 import dev.kelpie.broker.config.BrokerConfigLoader;
@@ -7,12 +8,10 @@ import dev.kelpie.broker.server.BrokerServer;
 import dev.kelpie.broker.storage.Storage;
 import dev.kelpie.broker.storage.StorageException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.KafkaException;
@@ -135,16 +134,7 @@ public final class Main {
 
     /** The project version, from the build. */
     static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return BuildInfo.version();
     }
 
     private static <T extends Throwable> T cause(Throwable e, Class<T> type) {

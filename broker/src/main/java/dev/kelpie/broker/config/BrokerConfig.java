@@ -31,6 +31,8 @@ import java.util.List;
  * @param ioThreads partition executor threads (0 = number of cores)
  * @param producerIdExpirationMs {@code producer.id.expiration.ms}
  * @param groupCoordinator the group coordinator's settings ({@code group.*}, {@code offsets.*})
+ * @param metricsPartitionSeriesMax {@code kelpie.metrics.partition.series.max}: above this many partitions on the
+ *     broker, per-partition metric series are not exported (per-topic ones still are)
  */
 public record BrokerConfig(
         int nodeId,
@@ -52,9 +54,13 @@ public record BrokerConfig(
         int inFlightRequestsPerConnectionMax,
         int ioThreads,
         long producerIdExpirationMs,
-        GroupCoordinatorConfig groupCoordinator) {
+        GroupCoordinatorConfig groupCoordinator,
+        int metricsPartitionSeriesMax) {
 
-    /** All settings but the group coordinator's, which take Kafka's defaults. */
+    /** Default of {@code kelpie.metrics.partition.series.max}. */
+    public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
+
+    /** All settings but the group coordinator's and the metrics series cap, which take their defaults. */
     public BrokerConfig(int nodeId, String listenerHost, int listenerPort, String advertisedHost, int advertisedPort,
             List<Path> logDirs, int metricsPort, int numPartitions, short defaultReplicationFactor,
             boolean autoCreateTopics, LogConfig logDefaults, int socketRequestBytesMax, long connectionsIdleMsMax,
@@ -63,7 +69,7 @@ public record BrokerConfig(
         this(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs, metricsPort, numPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
-                producerIdExpirationMs, GroupCoordinatorConfig.defaults());
+                producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX);
     }
 
     /** A copy with other group coordinator settings. */
@@ -71,7 +77,24 @@ public record BrokerConfig(
         return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
-                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups);
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax);
+    }
+
+    /** A copy with another {@code kelpie.metrics.port} (0 = off). */
+    public BrokerConfig withMetricsPort(int port) {
+        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs, port,
+                numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax,
+                connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
+                metricsPartitionSeriesMax);
+    }
+
+    /** A copy with another {@code kelpie.metrics.partition.series.max}. */
+    public BrokerConfig withMetricsPartitionSeriesMax(int seriesMax) {
+        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
+                metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
+                socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax);
     }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */

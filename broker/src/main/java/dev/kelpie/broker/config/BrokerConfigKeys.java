@@ -30,6 +30,7 @@ public final class BrokerConfigKeys {
     public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String METRICS_PORT = "kelpie.metrics.port";
+    public static final String METRICS_PARTITION_SERIES_MAX = "kelpie.metrics.partition.series.max";
     public static final String REQUEST_READ_TIMEOUT_MS = "kelpie.request.read.timeout.ms";
     public static final String IO_THREADS = "kelpie.io.threads";
     public static final String MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "kelpie.max.in.flight.requests.per.connection";
@@ -54,7 +55,7 @@ public final class BrokerConfigKeys {
             CONTROLLER_LISTENER_NAMES, LISTENER_SECURITY_PROTOCOL_MAP, LOG_DIRS, LOG_DIR, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES,
             CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, PRODUCER_ID_EXPIRATION_MS,
-            METRICS_PORT, REQUEST_READ_TIMEOUT_MS, IO_THREADS, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            METRICS_PORT, METRICS_PARTITION_SERIES_MAX, REQUEST_READ_TIMEOUT_MS, IO_THREADS, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
             LOG_RETENTION_MS, LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS, LOG_ROLL_MS, LOG_ROLL_HOURS);
 
     /**

@@ -59,7 +59,9 @@ final class BrokerConfigParser {
                 v.intValue(BrokerConfigKeys.IO_THREADS, d.ioThreads(), 0, 4096),
                 v.intValue(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS, (int) d.producerIdExpirationMs(), 1,
                         Integer.MAX_VALUE),
-                GroupConfigParser.parse(v, d.groupCoordinator()));
+                GroupConfigParser.parse(v, d.groupCoordinator()),
+                v.intValue(BrokerConfigKeys.METRICS_PARTITION_SERIES_MAX, d.metricsPartitionSeriesMax(), 0,
+                        Integer.MAX_VALUE));
     }
 
     /**

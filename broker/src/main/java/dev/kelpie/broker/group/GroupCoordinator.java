@@ -7,6 +7,7 @@ import dev.kelpie.broker.metadata.MetadataCache;
 import dev.kelpie.broker.metadata.MetadataImage;
 import dev.kelpie.broker.metadata.PartitionImage;
 import dev.kelpie.broker.metadata.TopicImage;
+import dev.kelpie.broker.metrics.GroupStateSource;
 import dev.kelpie.broker.server.Partition;
 import dev.kelpie.broker.server.PartitionManager;
 import java.util.ArrayList;
@@ -298,21 +299,21 @@ public final class GroupCoordinator implements AutoCloseable {
     // ------------------------------------------------------------------ metrics
 
     /** Every group of this broker with its committed offsets and lag (for metrics; read-only). */
-    public CompletableFuture<List<GroupSnapshot>> snapshot() {
+    public CompletableFuture<List<GroupStateSource.Group>> snapshot() {
         return runOnAll(shard -> CompletableFuture.completedFuture(snapshotOf(shard)))
                 .thenApply(lists -> lists.stream().flatMap(List::stream).toList());
     }
 
-    private List<GroupSnapshot> snapshotOf(GroupShard shard) {
-        List<GroupSnapshot> out = new ArrayList<>();
+    private List<GroupStateSource.Group> snapshotOf(GroupShard shard) {
+        List<GroupStateSource.Group> out = new ArrayList<>();
         for (Group g : shard.groups.values()) {
-            List<GroupSnapshot.PartitionOffset> offsets = new ArrayList<>();
+            List<GroupStateSource.PartitionOffset> offsets = new ArrayList<>();
             shard.offsets.offsets(g.groupId()).forEach((tp, v) -> {
                 long end = partitions.partition(tp).map(Partition::highWatermark).orElse(-1L);
                 long lag = end < 0 ? -1 : Math.max(0, end - v.offset());
-                offsets.add(new GroupSnapshot.PartitionOffset(tp.topic(), tp.partition(), v.offset(), end, lag));
+                offsets.add(new GroupStateSource.PartitionOffset(tp.topic(), tp.partition(), v.offset(), end, lag));
             });
-            out.add(new GroupSnapshot(g.groupId(), g.type(), g.stateName(), g.memberCount(), offsets));
+            out.add(new GroupStateSource.Group(g.groupId(), g.type(), g.stateName(), g.memberCount(), offsets));
         }
         return out;
     }

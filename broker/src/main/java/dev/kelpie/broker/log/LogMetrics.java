@@ -1,23 +1,36 @@
 package dev.kelpie.broker.log;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * Counters of the log engine, shared by every log of one {@link LogEnvironment}; the metrics package binds
  * them to Micrometer ({@code kelpie_log_...}).
  *
- * <p>Thread-safety: lock-free adders, safe from any thread.
+ * <p>Thread-safety: lock-free adders and a volatile observer, safe from any thread.
  */
 public final class LogMetrics {
     private final LongAdder fsyncs = new LongAdder();
+    private volatile LongConsumer fsyncObserver = ns -> { };
     private final LongAdder recoveryTruncatedBytes = new LongAdder();
     private final LongAdder logsTakenOffline = new LongAdder();
     private final LongAdder cleanerBytesRead = new LongAdder();
     private final LongAdder cleanerBytesWritten = new LongAdder();
     private final LongAdder segmentsDeleted = new LongAdder();
 
-    void fsync() {
+    /** One fsync of segment data that took {@code durationNs}. */
+    void fsync(long durationNs) {
         fsyncs.increment();
+        fsyncObserver.accept(durationNs);
+    }
+
+    /**
+     * Receives the duration in nanoseconds of every later fsync of segment data, on the thread that fsynced
+     * (a flusher or partition thread): it must be cheap and must not block.
+     */
+    public void observeFsyncs(LongConsumer durationNsObserver) {
+        this.fsyncObserver = Objects.requireNonNull(durationNsObserver, "durationNsObserver");
     }
 
     void recoveryTruncated(long bytes) {

@@ -65,6 +65,10 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     static final int MAX_RECORD_BYTES = Integer.MAX_VALUE - 8;
     /** Interval policy: background fsync after this many appended bytes. */
     static final long WRITE_BEHIND_BYTES = 8L * 1024 * 1024;
+    /** {@link #offlineCause()} of a log whose segment failed its checks. */
+    public static final String OFFLINE_CORRUPTION = "corruption";
+    /** {@link #offlineCause()} of a log that hit any other I/O error. */
+    public static final String OFFLINE_IO_ERROR = "io_error";
 
     private final TopicPartition tp;
     private final Path dir;
@@ -90,6 +94,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private volatile long cleanerOffset;
     private volatile long highWatermark = Long.MAX_VALUE;
     private volatile String offlineReason;
+    private volatile String offlineCause;
     private volatile boolean closed;
     /** Bumped before any truncation touches a file: concurrent readers tell a race from corruption. */
     private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
@@ -230,6 +235,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     /** Why the log is offline, or null. */
     public String offlineReason() {
         return offlineReason;
+    }
+
+    /**
+     * The kind of failure that took the log offline, for metrics: {@link #OFFLINE_CORRUPTION} (a segment failed
+     * its checks) or {@link #OFFLINE_IO_ERROR} (any other I/O failure); null while online.
+     */
+    public String offlineCause() {
+        return offlineCause;
     }
 
     /** Bytes recovery cut off a torn tail when this log was opened. */
@@ -392,8 +405,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         try {
             LogSegment old = activeSegment();
             long base = logEndOffset;
+            long fsyncStartNs = clock.monotonicNs();
             old.onBecomeInactive();
-            env.metrics().fsync();
+            env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
             created = LogSegment.open(dir, base, "", config.indexIntervalBytes(), config.segmentIndexBytes(),
                     clock.wallMs());
             segments.put(base, created);
@@ -458,6 +472,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return;
         }
         LogSegment seg = activeSegment();
+        long fsyncStartNs = clock.monotonicNs();
         if (seg.tryRetain()) {
             try {
                 seg.flushLog();
@@ -465,7 +480,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 seg.release();
             }
         }
-        env.metrics().fsync();
+        env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
         waiters.advance(target);
     }
 
@@ -881,8 +896,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 producers.takeSnapshot(logEndOffset);
                 flushLock.writeLock().lock();
                 try {
+                    long fsyncStartNs = clock.monotonicNs();
                     activeSegment().onBecomeInactive();
-                    env.metrics().fsync();
+                    env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
                     waiters.advance(logEndOffset);
                 } finally {
                     flushLock.writeLock().unlock();
@@ -951,6 +967,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         if (offlineReason != null) {
             return;
         }
+        offlineCause = cause instanceof SegmentCorruptedException ? OFFLINE_CORRUPTION : OFFLINE_IO_ERROR;
         offlineReason = reason;
         LOG.error("Log {} in {} is now offline: {}", tp, dir, reason, cause);
         env.metrics().logOffline();

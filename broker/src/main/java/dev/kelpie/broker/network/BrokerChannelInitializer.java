@@ -47,9 +47,16 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
     private final RequestHandler handler;
     private final Clock clock;
     private final ChannelGroup connections;
+    private final RequestQueues queues;
 
     BrokerChannelInitializer(NetworkConfig config, ConnectionLimiter connectionLimiter, RequestParser parser,
             RequestHandler handler, Clock clock, ChannelGroup connections) {
+        this(config, connectionLimiter, parser, handler, clock, connections, new RequestQueues());
+    }
+
+    BrokerChannelInitializer(NetworkConfig config, ConnectionLimiter connectionLimiter, RequestParser parser,
+            RequestHandler handler, Clock clock, ChannelGroup connections, RequestQueues queues) {
+        this.queues = queues;
         this.config = config;
         this.connectionLimiter = connectionLimiter;
         this.parser = parser;
@@ -67,6 +74,6 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(FRAME_DECODER, new FrameDecoder(config.socketRequestBytesMax(), config.requestReadTimeoutMs()));
         pipeline.addLast(REQUEST_DECODER, new RequestDecoder(parser, config.listenerName(), clock));
         pipeline.addLast(RESPONSE_ENCODER, new ResponseEncoder());
-        pipeline.addLast(REQUEST_DISPATCHER, new RequestDispatcher(handler, config.inFlightRequestsPerConnectionMax()));
+        pipeline.addLast(REQUEST_DISPATCHER, new RequestDispatcher(handler, config.inFlightRequestsPerConnectionMax(), queues));
     }
 }

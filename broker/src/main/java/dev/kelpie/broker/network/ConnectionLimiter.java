@@ -29,6 +29,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger connections = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> connectionsPerIp = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
 
     ConnectionLimiter(int connectionsMax, int connectionsPerIpMax) {
         this.connectionsMax = connectionsMax;
@@ -38,6 +40,16 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     /** Connections refused since start. */
     long refused() {
         return refused.get();
+    }
+
+    /** Connections accepted (not refused) since start. */
+    long accepted() {
+        return accepted.get();
+    }
+
+    /** Accepted connections that have closed since start. */
+    long closed() {
+        return closed.get();
     }
 
     @Override
@@ -51,6 +63,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.channel().attr(COUNTED).set(address);
+        accepted.incrementAndGet();
         super.channelActive(ctx);
     }
 
@@ -59,6 +72,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         InetAddress address = ctx.channel().attr(COUNTED).getAndSet(null);
         if (address != null) {
             release(address);
+            closed.incrementAndGet();
         }
         super.channelInactive(ctx);
     }

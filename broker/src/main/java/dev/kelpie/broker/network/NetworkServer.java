@@ -60,6 +60,7 @@ public final class NetworkServer implements AutoCloseable {
     private final Clock clock;
     private final ConnectionLimiter connectionLimiter;
     private final ChannelGroup connections = new DefaultChannelGroup("kelpie-connections", GlobalEventExecutor.INSTANCE);
+    private final RequestQueues queues = new RequestQueues();
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup ioGroup;
     private volatile Channel serverChannel;
@@ -113,7 +114,7 @@ public final class NetworkServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
                 .childHandler(new BrokerChannelInitializer(config, connectionLimiter, parser, handler, clock,
-                        connections));
+                        connections, queues));
         ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             shutDownEventLoops();
@@ -126,6 +127,11 @@ public final class NetworkServer implements AutoCloseable {
         serverChannel = bind.channel();
         LOGGER.info("Listening for Kafka clients on {} ({}, {})", boundAddress(), config.listenerName(),
                 epoll ? "epoll" : "nio");
+    }
+
+    /** The listener's name, e.g. {@code PLAINTEXT}: the {@code listener} label of its metrics. */
+    public String listenerName() {
+        return config.listenerName();
     }
 
     /** The bound port: the configured one, or the ephemeral one picked for port 0. */
@@ -156,7 +162,8 @@ public final class NetworkServer implements AutoCloseable {
                 pendingBytes += outbound.totalPendingWriteBytes();
             }
         }
-        return new NetworkStats(open, paused, pendingBytes, connectionLimiter.refused());
+        return new NetworkStats(open, paused, pendingBytes, connectionLimiter.refused(), connectionLimiter.accepted(),
+                connectionLimiter.closed(), queues.waiting(), queues.inFlight());
     }
 
     /** Graceful shutdown; see the class comment. Idempotent. */

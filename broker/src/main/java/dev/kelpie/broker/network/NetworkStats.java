@@ -8,7 +8,12 @@ package dev.kelpie.broker.network;
  * @param outboundBytesPending response bytes queued in Netty but not yet written to sockets (file regions count
  *     their length)
  * @param connectionsRefused connections closed on accept by max.connections or max.connections.per.ip since start
+ * @param connectionsAccepted connections accepted (not refused) since start
+ * @param connectionsClosed accepted connections closed since start
+ * @param requestsWaiting requests read but not yet handed to the handler (back-pressure), over all connections
+ * @param requestsInFlight requests handed to the handler whose response is not yet written, over all connections
  */
 public record NetworkStats(int connections, int connectionsReadPaused, long outboundBytesPending,
-        long connectionsRefused) {
+        long connectionsRefused, long connectionsAccepted, long connectionsClosed, long requestsWaiting,
+        long requestsInFlight) {
 }

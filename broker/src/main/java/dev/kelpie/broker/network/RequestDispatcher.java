@@ -54,15 +54,17 @@ final class RequestDispatcher extends ChannelDuplexHandler {
 
     private final RequestHandler handler;
     private final int inFlightRequestsMax;
+    private final RequestQueues queues;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final ArrayDeque<InboundRequest> waiting = new ArrayDeque<>();
     private ConnectionState state = ConnectionState.open();
     private ChannelHandlerContext ctx;
     private boolean pumping;
 
-    RequestDispatcher(RequestHandler handler, int inFlightRequestsMax) {
+    RequestDispatcher(RequestHandler handler, int inFlightRequestsMax, RequestQueues queues) {
         this.handler = handler;
         this.inFlightRequestsMax = inFlightRequestsMax;
+        this.queues = queues;
     }
 
     @Override
@@ -80,6 +82,7 @@ final class RequestDispatcher extends ChannelDuplexHandler {
             return;
         }
         waiting.add(request);
+        queues.waitingChanged(1);
         pump();
     }
 
@@ -129,10 +132,12 @@ final class RequestDispatcher extends ChannelDuplexHandler {
             while (progress && state instanceof ConnectionState.Live) {
                 progress = false;
                 while (!inFlight.isEmpty() && inFlight.peek().outcome != null && state instanceof ConnectionState.Live) {
+                    queues.inFlightChanged(-1);
                     wrote |= send(inFlight.poll());
                     progress = true;
                 }
                 if (!waiting.isEmpty() && mayDispatch()) {
+                    queues.waitingChanged(-1);
                     dispatch(waiting.poll());
                     progress = true;
                 }
@@ -168,6 +173,7 @@ final class RequestDispatcher extends ChannelDuplexHandler {
     private void dispatch(InboundRequest request) {
         InFlight slot = new InFlight(request);
         inFlight.add(slot);
+        queues.inFlightChanged(1);
         if (request instanceof InboundRequest.Answered answered) {
             slot.outcome = new Outcome.Send(answered.response());
             return;
@@ -260,6 +266,8 @@ final class RequestDispatcher extends ChannelDuplexHandler {
             return false;
         }
         state = live.close(reason);
+        queues.waitingChanged(-waiting.size());
+        queues.inFlightChanged(-inFlight.size());
         waiting.clear();
         for (InFlight slot : inFlight) {
             if (slot.outcome instanceof Outcome.Send send) {

@@ -23,6 +23,8 @@ import dev.kelpie.broker.metadata.ControllerSettings;
 import dev.kelpie.broker.metadata.LocalMetadataLog;
 import dev.kelpie.broker.metadata.MetadataCache;
 import dev.kelpie.broker.metadata.MetadataImage;
+import dev.kelpie.broker.metrics.BrokerMetrics;
+import dev.kelpie.broker.metrics.MetricsHttpServer;
 import dev.kelpie.broker.network.NetworkConfig;
 import dev.kelpie.broker.network.NetworkServer;
 import java.nio.file.Path;
@@ -44,21 +46,25 @@ import org.slf4j.LoggerFactory;
  * broker.close();               // graceful: stop accepting, finish in-flight, flush, checkpoint
  * </pre>
  *
- * <p><b>start()</b>, in order: (1) open the metadata log ({@code <first log dir>/kelpie-metadata/}, see
+ * <p><b>start()</b>, in order: (0) start the metrics HTTP port ({@code kelpie.metrics.port}, unless 0), so
+ * {@code /healthz} answers during recovery and {@code /readyz} says what start-up is waiting for; (1) open the
+ * metadata log ({@code <first log dir>/kelpie-metadata/}, see
  * {@link LocalMetadataLog}), replay it into the image, compacting it when it has grown much larger than the
  * image; (2) load and recover every partition log and reconcile them with the image (stray logs deleted,
  * missing ones created); (2b) load the group coordinator's shards by replaying the {@code __consumer_offsets}
  * partitions this broker leads; (3) start the controller; (4) bind the listener ({@code listeners}; port 0 picks a
  * free port); (5) register this broker with its advertised endpoint ({@code advertised.listeners}; port 0
  * means the bound port); (6) let requests through: requests that arrive between (4) and (6) wait. It
- * returns when the broker serves. A failure closes what was started and rethrows.
+ * returns when the broker serves, and {@code /readyz} answers 200 from then on. A failure closes what was
+ * started and rethrows. Metrics ({@link #metrics()}) exist from construction, whether or not they are served.
+
  *
- * <p><b>close()</b>, in order: the group coordinator unloads (held JoinGroup/SyncGroup answers get
- * NOT_COORDINATOR, so no request waits for a rebalance); long-polling fetches are answered at once (so
- * draining does not wait for their {@code max.wait.ms}); the listener stops accepting and drains (requests
- * already read are answered); the controller finishes queued operations; partition threads
- * finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed.
- * Idempotent.
+ * <p><b>close()</b>, in order: {@code /readyz} turns 503; the group coordinator unloads (held
+ * JoinGroup/SyncGroup answers get NOT_COORDINATOR, so no request waits for a rebalance); long-polling fetches
+ * are answered at once (so draining does not wait for their {@code max.wait.ms}); the listener stops accepting
+ * and drains (requests already read are answered); the controller finishes queued operations; partition
+ * threads finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed; the
+ * metrics port closes last. Idempotent.
  *
  * <p>The cluster id comes from the caller (start-up reads or writes it in {@code meta.properties}).
  *
@@ -76,6 +82,8 @@ public final class BrokerServer implements AutoCloseable {
     private final String clusterId;
     private final Clock clock;
     private final LogManager.Settings logSettings;
+    private final BrokerMetrics metrics;
+    private volatile MetricsHttpServer metricsHttp;
     private LocalMetadataLog metadataLog;
     private PartitionManager partitions;
     private Controller controller;
@@ -105,6 +113,7 @@ public final class BrokerServer implements AutoCloseable {
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.logSettings = Objects.requireNonNull(logSettings, "logSettings");
+        this.metrics = new BrokerMetrics(config.nodeId(), clusterId);
     }
 
     /** Starts the broker; see the class comment. */
@@ -114,29 +123,39 @@ public final class BrokerServer implements AutoCloseable {
         }
         started = true;
         try {
+            if (config.metricsPort() > 0) {
+                metricsHttp = MetricsHttpServer.start(config.listenerHost(), config.metricsPort(), metrics);
+            }
             MetadataImage image = openMetadata();
             partitions = new PartitionManager(config, clock, logSettings);
+            metrics.bindLogs(partitions.logManager().environment().metrics(), config.logDirs());
             partitions.startup(image);
+            metrics.readiness().storageRecovered();
             cache = new MetadataCache(image);
             groups = new GroupCoordinator(config.groupCoordinator(), config.nodeId(), clock, partitions, cache,
                     (name, count, factor, configs) -> controller.createTopics(List.of(new Controller.NewTopic(name,
                             count, factor, Map.of(), configs)), false).thenApply(results -> results.get(0).error()));
             groups.startup(image);
+            metrics.bindGroups(groups::snapshot, config.metricsPartitionSeriesMax());
             controller = new Controller(new ControllerSettings(config.nodeId(), config.numPartitions(),
                     config.defaultReplicationFactor(), config.logDefaults(),
                     ControllerSettings.RECORDS_PER_OPERATION_MAX), metadataLog, image,
                     (previous, next) -> partitions.publish(previous, next)
                             .thenCompose(v -> groups.onMetadataUpdate(previous, next))
                             .whenComplete((v, e) -> cache.update(next)));
-            dispatcher = RequestDispatcher.advertising(handlers());
+            RequestDispatcher table = RequestDispatcher.advertising(handlers());
+            dispatcher = table.withMetrics(metrics.bindRequests(table.handlers().keySet()), clock);
             network = new NetworkServer(NetworkConfig.from(config), dispatcher, dispatcher.versions(), clock);
             network.start();
             boundPort = network.port();
+            metrics.readiness().listenerBound();
+            bindMetrics();
             int advertisedPort = config.advertisedPort() == 0 ? boundPort : config.advertisedPort();
             controller.registerBroker(new BrokerRegistration(config.nodeId(), config.advertisedHost(), advertisedPort,
                     null)).join();
             dispatcher.markReady();
             ready = true;
+            metrics.readiness().metadataReady();
             LOG.info("Kelpie broker {} of cluster {} serving on {}:{} (advertised {}:{}), {} topics", config.nodeId(),
                     clusterId, config.listenerHost(), boundPort, config.advertisedHost(), advertisedPort,
                     cache.image().topics().size());
@@ -144,6 +163,14 @@ public final class BrokerServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private void bindMetrics() {
+        metrics.bindNetwork(network);
+        Purgatory purgatory = partitions.purgatory();
+        metrics.bindPurgatory("fetch", purgatory::delayedOperations);
+        metrics.bindCluster(new BrokerStateSource(config.nodeId(), cache, partitions),
+                config.metricsPartitionSeriesMax());
     }
 
     private MetadataImage openMetadata() {
@@ -165,8 +192,8 @@ public final class BrokerServer implements AutoCloseable {
         int nodeId = config.nodeId();
         return List.of(
                 new MetadataHandler(cache, controller, nodeId, config.autoCreateTopics()),
-                new ProduceHandler(cache, partitions),
-                new FetchHandler(cache, partitions),
+                new ProduceHandler(cache, partitions, metrics.topics()),
+                new FetchHandler(cache, partitions, metrics.topics()),
                 new ListOffsetsHandler(cache, partitions),
                 new InitProducerIdHandler(producerIds, cache),
                 new CreateTopicsHandler(controller, describer),
@@ -225,6 +252,17 @@ public final class BrokerServer implements AutoCloseable {
         return groups;
     }
 
+    /** The broker's metrics (served on {@code kelpie.metrics.port} unless it is 0), readiness included. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The metrics HTTP port actually bound, or -1 when {@code kelpie.metrics.port} is 0 or not yet started. */
+    public int metricsPort() {
+        MetricsHttpServer http = metricsHttp;
+        return http == null ? -1 : http.port();
+    }
+
     /** Graceful shutdown; see the class comment. Idempotent. */
     @Override
     public synchronized void close() {
@@ -233,6 +271,7 @@ public final class BrokerServer implements AutoCloseable {
         }
         closed = true;
         ready = false;
+        metrics.readiness().shuttingDown();
         if (groups != null) {
             // first: held JoinGroup/SyncGroup answers would otherwise keep the network draining
             groups.close();
@@ -252,6 +291,10 @@ public final class BrokerServer implements AutoCloseable {
         if (metadataLog != null) {
             metadataLog.close();
         }
+        if (metricsHttp != null) {
+            metricsHttp.close();
+        }
+        metrics.close();
         LOG.info("Kelpie broker {} stopped", config.nodeId());
     }
 }

@@ -3,6 +3,7 @@ package dev.kelpie.broker.server;
 import dev.kelpie.broker.metadata.MetadataCache;
 import dev.kelpie.broker.metadata.MetadataImage;
 import dev.kelpie.broker.metadata.TopicImage;
+import dev.kelpie.broker.metrics.TopicMetrics;
 import dev.kelpie.broker.network.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +36,21 @@ import org.apache.kafka.common.requests.FetchResponse;
  * {@link DelayedFetch} waits in the {@link Purgatory}, woken by high-watermark advances on its partitions
  * and timed out by the wheel timer; it then reads again and answers. Records never pass the high watermark.
  *
+ * <p>Record bytes in the response count per topic in {@link TopicMetrics} (only topics that resolved).
+ *
  * <p>Thread-safety: stateless; runs on the event loop only to resolve names and ids.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final MetadataCache cache;
     private final PartitionManager partitions;
     private final FetchReader reader;
+    private final TopicMetrics topicMetrics;
 
-    public FetchHandler(MetadataCache cache, PartitionManager partitions) {
+    public FetchHandler(MetadataCache cache, PartitionManager partitions, TopicMetrics topicMetrics) {
         this.cache = cache;
         this.partitions = partitions;
         this.reader = new FetchReader(partitions);
+        this.topicMetrics = topicMetrics;
     }
 
     @Override
@@ -77,7 +82,26 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         } catch (RejectedExecutionException e) {
             throw new NotLeaderOrFollowerException("The broker is shutting down");
         }
-        return result;
+        return result.whenComplete((response, failure) -> {
+            if (response instanceof FetchResponse fetch) {
+                countBytesOut(plan, fetch.data());
+            }
+        });
+    }
+
+    /** The response's topics are the plan's, in order; unresolved topics carry no records. */
+    private void countBytesOut(FetchPlan plan, FetchResponseData data) {
+        List<FetchResponseData.FetchableTopicResponse> topics = data.responses();
+        for (int i = 0; i < topics.size() && i < plan.topics().size(); i++) {
+            List<FetchPlan.Item> items = plan.topics().get(i).partitions();
+            long bytes = 0;
+            for (FetchResponseData.PartitionData pd : topics.get(i).partitions()) {
+                bytes += pd.records() == null ? 0 : pd.records().sizeInBytes();
+            }
+            if (bytes > 0 && !items.isEmpty()) {
+                topicMetrics.fetched(items.get(0).topicPartition().topic(), bytes);
+            }
+        }
     }
 
     private void firstRead(FetchPlan plan, Executor executor, CompletableFuture<AbstractResponse> result) {

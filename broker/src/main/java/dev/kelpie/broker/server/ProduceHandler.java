@@ -3,6 +3,7 @@ package dev.kelpie.broker.server;
 import dev.kelpie.broker.metadata.MetadataCache;
 import dev.kelpie.broker.metadata.MetadataImage;
 import dev.kelpie.broker.metadata.TopicImage;
+import dev.kelpie.broker.metrics.TopicMetrics;
 import dev.kelpie.broker.network.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +43,20 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * {@code acks=all} once it is committed, i.e. durable under the
  * topic's flush policy (fsynced by default, group-committed). {@code min.insync.replicas} is stored, not
  * enforced, until there are replicas. Errors are per partition; a request naming a transactional id is
- * refused (transactions are not implemented yet).
+ * refused (transactions are not implemented yet). Appended bytes (as received) and records count per topic
+ * in {@link TopicMetrics}; retried duplicates do not.
  *
  * <p>Thread-safety: stateless; runs on the event loop and hands each partition to its owner.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final MetadataCache cache;
     private final PartitionManager partitions;
+    private final TopicMetrics topicMetrics;
 
-    public ProduceHandler(MetadataCache cache, PartitionManager partitions) {
+    public ProduceHandler(MetadataCache cache, PartitionManager partitions, TopicMetrics topicMetrics) {
         this.cache = cache;
         this.partitions = partitions;
+        this.topicMetrics = topicMetrics;
     }
 
     @Override
@@ -146,12 +150,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     /** Owner thread of {@code p}. */
-    private static CompletionStage<AppendResult> append(Partition p, Uuid topicId, MemoryRecords records,
-            short acks) {
+    private CompletionStage<AppendResult> append(Partition p, Uuid topicId, MemoryRecords records, short acks) {
         if (!p.topicId().equals(topicId)) {
             throw new NotLeaderOrFollowerException("Topic " + p.topicPartition().topic() + " was re-created");
         }
         Partition.Appended appended = p.appendAsLeader(Recompressor.apply(records, p.log().config()));
+        if (!appended.info().duplicate()) {
+            topicMetrics.produced(p.topicPartition().topic(), records.sizeInBytes(), appended.info().recordCount());
+        }
         AppendResult result = new AppendResult(appended.info().firstOffset(), appended.info().logAppendTimeMs(),
                 appended.info().logStartOffset());
         if (acks == -1) {

@@ -2,6 +2,8 @@ package dev.kelpie.broker.server;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +78,18 @@ public final class Purgatory implements AutoCloseable {
     public int watching(TopicPartition tp) {
         Set<DelayedOperation> set = watchers.get(tp);
         return set == null ? 0 : set.size();
+    }
+
+    /**
+     * Operations waiting now, each counted once however many partitions it watches (for metrics: a walk over
+     * the watcher sets, so call it at scrape time, not per request).
+     */
+    public int delayedOperations() {
+        Set<DelayedOperation> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Set<DelayedOperation> set : watchers.values()) {
+            distinct.addAll(set);
+        }
+        return distinct.size();
     }
 
     private void unwatch(DelayedOperation operation) {

@@ -1,5 +1,7 @@
 package dev.kelpie.broker.server;
 
+import dev.kelpie.broker.common.Clock;
+import dev.kelpie.broker.metrics.RequestMetrics;
 import dev.kelpie.broker.network.RequestContext;
 import dev.kelpie.broker.network.RequestHandler;
 import dev.kelpie.broker.protocol.ApiVersionsResponder;
@@ -25,6 +27,9 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * <p>Requests that arrive before {@link #markReady()} (the port is open while the broker registers itself)
  * wait for it instead of seeing an image without this broker.
  *
+ * <p>With {@link #withMetrics}, every request's latency (from its frame being read to its stage completing,
+ * waits included) and error codes are recorded per API key.
+ *
  * <p>Thread-safety: the table is fixed at construction; {@link #handle} is safe from any event loop.
  */
 public final class RequestDispatcher implements RequestHandler {
@@ -32,12 +37,21 @@ public final class RequestDispatcher implements RequestHandler {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
     private final ApiVersionsResponder versions;
+    private final RequestMetrics metrics;
+    private final Clock clock;
 
     /**
      * @param handlers one per API key, ApiVersions included
      * @param versions the advertised and served ranges (built from the same keys)
      */
     public RequestDispatcher(Collection<? extends ApiHandler<?>> handlers, ApiVersionsResponder versions) {
+        this(handlers, versions, null, null);
+    }
+
+    private RequestDispatcher(Collection<? extends ApiHandler<?>> handlers, ApiVersionsResponder versions,
+            RequestMetrics metrics, Clock clock) {
+        this.metrics = metrics;
+        this.clock = clock;
         this.versions = versions;
         EnumMap<ApiKeys, ApiHandler<?>> table = new EnumMap<>(ApiKeys.class);
         for (ApiHandler<?> handler : handlers) {
@@ -65,6 +79,11 @@ public final class RequestDispatcher implements RequestHandler {
         return new RequestDispatcher(all, versions);
     }
 
+    /** The same table, recording each request in {@code metrics}, timed by {@code clock}. */
+    public RequestDispatcher withMetrics(RequestMetrics metrics, Clock clock) {
+        return new RequestDispatcher(handlers.values(), versions, metrics, clock);
+    }
+
     /** What ApiVersions advertises; the network layer parses only what it serves. */
     public ApiVersionsResponder versions() {
         return versions;
@@ -82,10 +101,13 @@ public final class RequestDispatcher implements RequestHandler {
 
     @Override
     public CompletionStage<AbstractResponse> handle(RequestContext context, AbstractRequest request) {
-        if (ready.isDone()) {
-            return dispatch(context, request);
+        CompletionStage<AbstractResponse> stage = ready.isDone() ? dispatch(context, request)
+                : ready.thenCompose(ignored -> dispatch(context, request));
+        if (metrics == null) {
+            return stage;
         }
-        return ready.thenCompose(ignored -> dispatch(context, request));
+        return stage.whenComplete((response, failure) -> metrics.record(request.apiKey(),
+                clock.monotonicNs() - context.receivedNs(), response, failure));
     }
 
     private CompletionStage<AbstractResponse> dispatch(RequestContext context, AbstractRequest request) {
