@@ -84,9 +84,16 @@ final class BatchValidator {
     private static void validateRecords(RecordBatch batch, int count, LogConfig config, long nowMs,
             boolean checkTimestamps, BufferSupplier buffers) {
         long expected = batch.baseOffset();
-        try (CloseableIterator<Record> it = batch.streamingIterator(buffers)) {
+        // Decompression bombs: no record body above the cap is allocated, and inflation stops at the cap.
+        int inflatedMax = config.inflatedBatchBytesMax();
+        long inflated = 0;
+        try (CloseableIterator<Record> it = batch.streamingIterator(buffers, inflatedMax)) {
             while (it.hasNext()) {
                 Record record = it.next();
+                inflated += record.sizeInBytes();
+                if (inflated > inflatedMax) {
+                    throw new RecordTooLargeException("Record batch inflates to more than " + inflatedMax + " bytes");
+                }
                 if (record.offset() != expected) {
                     throw new InvalidRecordException("Record offset delta " + (record.offset() - batch.baseOffset())
                             + " where " + (expected - batch.baseOffset()) + " was expected");
@@ -99,7 +106,7 @@ final class BatchValidator {
                 }
                 expected++;
             }
-        } catch (InvalidRecordException | InvalidTimestampException e) {
+        } catch (InvalidRecordException | InvalidTimestampException | RecordTooLargeException e) {
             throw e;
         } catch (KafkaException | IllegalArgumentException | IllegalStateException e) {
             throw new CorruptRecordException("Malformed record in batch at offset delta "

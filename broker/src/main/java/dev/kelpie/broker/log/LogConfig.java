@@ -96,6 +96,19 @@ public record LogConfig(
         requireAtLeast(FILE_DELETE_DELAY_MS, fileDeleteDelayMs, 0);
     }
 
+    /** The least {@link #inflatedBatchBytesMax()} is: 64 MiB. */
+    public static final int INFLATED_BATCH_BYTES_FLOOR = 64 * 1024 * 1024;
+
+    /**
+     * The most bytes one record batch may hold once decompressed (the sum of its records' sizes, each record
+     * included): {@code max.message.bytes} or {@link #INFLATED_BATCH_BYTES_FLOOR}, whichever is larger. Bounds
+     * the memory and CPU a small compressed batch can demand when it is validated or recompressed (a
+     * decompression bomb); a batch beyond it is MESSAGE_TOO_LARGE. Not a Kafka setting: Kafka has no such cap.
+     */
+    public int inflatedBatchBytesMax() {
+        return Math.max(maxMessageBytes, INFLATED_BATCH_BYTES_FLOOR);
+    }
+
     /** Kafka 4.4's topic defaults, with {@code flush.policy=sync}. */
     public static LogConfig defaults() {
         return new LogConfig(1024 * 1024 * 1024, 7L * 24 * 60 * 60 * 1000, 10 * 1024 * 1024, 4096,

@@ -23,6 +23,7 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
  *       exhausted, a new id with epoch 0. Kafka itself always returns a new id for a non-transactional
  *       producer; both are valid for clients (the sequence state of the old epoch is fenced either way). An id
  *       this cluster never handed out is INVALID_PRODUCER_ID_MAPPING.
+ *   <li>An empty transactional id: INVALID_REQUEST, as Kafka's transaction coordinator answers.
  *   <li>A transactional id: transactions are not implemented yet, so UNSUPPORTED_VERSION.
  * </ul>
  *
@@ -50,6 +51,10 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     @Override
     public CompletionStage<AbstractResponse> handle(RequestContext context, InitProducerIdRequest request) {
         InitProducerIdRequestData data = request.data();
+        if (data.transactionalId() != null && data.transactionalId().isEmpty()) {
+            return respond(new InitProducerIdResponseData().setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setProducerId(RecordBatch.NO_PRODUCER_ID).setProducerEpoch(RecordBatch.NO_PRODUCER_EPOCH));
+        }
         if (data.transactionalId() != null) {
             throw new UnsupportedVersionException("Transactions are not supported by this broker yet");
         }

@@ -135,8 +135,12 @@ public final class PartitionManager implements AutoCloseable {
                             result.complete(v);
                         }
                     });
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // Answered even when a codec library throws an Error on hostile bytes: never a stuck request.
                     result.completeExceptionally(e);
+                    if (e instanceof VirtualMachineError) {
+                        throw e;
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -1,10 +1,12 @@
 package dev.kelpie.broker.server;
 
+import dev.kelpie.broker.log.LogConfig;
 import dev.kelpie.broker.metadata.MetadataCache;
 import dev.kelpie.broker.metadata.MetadataImage;
 import dev.kelpie.broker.metadata.TopicImage;
 import dev.kelpie.broker.metrics.TopicMetrics;
 import dev.kelpie.broker.network.RequestContext;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
@@ -26,7 +29,12 @@ import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceRespo
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -36,9 +44,10 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * Produce (key 0, advertised v0–13, served v3–13; topics by name up to v12, by id from v13).
  *
  * <p>Each partition's single v2 batch ({@code ProduceRequest.validateRecords}) is appended on the partition's
- * owner thread: recompressed first when the topic's {@code compression.type} names a codec other than the
- * producer's ({@link Recompressor}), then validated, given offsets and written by the log, which also runs
- * the idempotent-producer checks. {@code acks=0} and {@code acks=1} are answered once the batch is in the
+ * owner thread: a snappy stream's chunk headers checked first ({@link SnappyFrames}), recompressed when the
+ * topic's {@code compression.type} names a codec other than the producer's ({@link Recompressor}), then
+ * validated, given offsets and written by the log, which also runs the idempotent-producer checks and caps
+ * how far a compressed batch may inflate ({@link LogConfig#inflatedBatchBytesMax()}). {@code acks=0} and {@code acks=1} are answered once the batch is in the
  * log (acks=0 with no response at all, and the connection closed if any partition failed, as Kafka does);
  * {@code acks=all} once it is committed, i.e. durable under the
  * topic's flush policy (fsynced by default, group-committed). {@code min.insync.replicas} is stored, not
@@ -138,7 +147,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (!(data.records() instanceof MemoryRecords)) {
                 throw new InvalidRecordException("Produce to " + topic.name() + "-" + data.index() + " has no records");
             }
-            ProduceRequest.validateRecords(version, data.records());
+            validateFraming(version, data.records());
             MemoryRecords records = (MemoryRecords) data.records();
             TopicPartition tp = new TopicPartition(topic.name(), data.index());
             Uuid topicId = topic.id();
@@ -149,12 +158,29 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         }
     }
 
+    /**
+     * kafka-clients' framing checks (one v2 batch per partition; no zstd before v7). A length field that makes
+     * its batch iterator fail with something other than a Kafka error (an overflowing batch length, an unknown
+     * codec id) is a corrupt batch, not a broker failure.
+     */
+    private static void validateFraming(short version, BaseRecords records) {
+        try {
+            ProduceRequest.validateRecords(version, records);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CorruptRecordException("Malformed record batch: " + e);
+        }
+    }
+
     /** Owner thread of {@code p}. */
     private CompletionStage<AppendResult> append(Partition p, Uuid topicId, MemoryRecords records, short acks) {
         if (!p.topicId().equals(topicId)) {
             throw new NotLeaderOrFollowerException("Topic " + p.topicPartition().topic() + " was re-created");
         }
-        Partition.Appended appended = p.appendAsLeader(Recompressor.apply(records, p.log().config()));
+        LogConfig config = p.log().config();
+        guardSnappy(records, config);
+        Partition.Appended appended = p.appendAsLeader(Recompressor.apply(records, config));
         if (!appended.info().duplicate()) {
             topicMetrics.produced(p.topicPartition().topic(), records.sizeInBytes(), appended.info().recordCount());
         }
@@ -164,6 +190,18 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             return appended.committed().thenApply(v -> result);
         }
         return CompletableFuture.completedFuture(result);
+    }
+
+    /** snappy-java allocates what a snappy stream declares: {@link SnappyFrames} checks it first. */
+    private static void guardSnappy(MemoryRecords records, LogConfig config) {
+        MutableRecordBatch batch = records.batches().iterator().next();
+        if (batch.magic() == RecordBatch.MAGIC_VALUE_V2 && Recompressor.codec(batch) == CompressionType.SNAPPY
+                && batch.sizeInBytes() <= records.sizeInBytes()) {
+            ByteBuffer stream = records.buffer().duplicate();
+            stream.limit(stream.position() + batch.sizeInBytes())
+                    .position(stream.position() + DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+            SnappyFrames.check(stream, config.inflatedBatchBytesMax());
+        }
     }
 
     private static void fill(PartitionProduceResponse slot, AppendResult result, Throwable failure, String topic,

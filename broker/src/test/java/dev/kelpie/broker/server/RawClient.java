@@ -66,6 +66,28 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Writes {@code frame} (size prefix included) as it is: a corrupted request, or one of many pipelined. */
+    void write(byte[] frame) {
+        try {
+            out.write(frame);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the next response frame, decoding it as {@code key} v{@code version}. */
+    KafkaWire.Response read(ApiKeys key, int version) {
+        try {
+            int size = in.readInt();
+            byte[] payload = new byte[size];
+            in.readFully(payload);
+            return KafkaWire.response(ByteBuffer.wrap(payload), key, (short) version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True when the broker closes the connection (end of stream) before sending anything more. */
     boolean awaitClosed() {
         try {

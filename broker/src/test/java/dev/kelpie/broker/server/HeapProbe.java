@@ -1,0 +1,60 @@
+package dev.kelpie.broker.server;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Heap measurements of the test JVM, which hosts the broker: heap in use after a full collection, and the bytes
+ * all threads allocate while a piece of code runs (exact per-thread counters, so a transient multi-gigabyte
+ * buffer shows even when no collection sees it).
+ */
+final class HeapProbe {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private HeapProbe() {
+    }
+
+    /** Heap bytes in use after asking for full collections until the figure settles. */
+    static long usedAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (now >= used - 1024 * 1024) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
+    }
+
+    /** Bytes allocated by every live thread (broker threads included) while {@code task} runs. */
+    static long allocatedDuring(Runnable task) {
+        Map<Long, Long> before = allocatedByThread();
+        task.run();
+        Map<Long, Long> after = allocatedByThread();
+        long total = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            total += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return total;
+    }
+
+    private static Map<Long, Long> allocatedByThread() {
+        long[] ids = THREADS.getAllThreadIds();
+        long[] bytes = THREADS.getThreadAllocatedBytes(ids);
+        Map<Long, Long> byThread = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                byThread.put(ids[i], bytes[i]);
+            }
+        }
+        if (byThread.isEmpty() || Arrays.stream(bytes).allMatch(b -> b < 0)) {
+            throw new IllegalStateException("thread allocation counters are not available in this JVM");
+        }
+        return byThread;
+    }
+}
