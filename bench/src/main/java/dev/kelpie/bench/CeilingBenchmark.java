@@ -19,33 +19,47 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * The machine's ceiling for {@link LogAppendBenchmark}: a plain {@link FileChannel} append loop writing the
- * same batch bytes, with {@code force(false)} after every write ({@code force=always}: a durable append
- * without group commit), only when a file is rolled ({@code force=roll}: what a log that fsyncs each
- * segment at roll must pay), or never ({@code force=never}: the page-cache ceiling). Files roll and are
- * deleted as the benchmarked log's segments are. The 4-thread variant serialises writes (one writer) and
- * lets the forces overlap, which is all the kernel gives concurrent fsync callers.
+ * same batch bytes from the same kind of buffer the log receives (a heap buffer, as the network layer hands
+ * it over). Files roll and are deleted as the benchmarked log's segments are ({@link RollingFile}). The
+ * {@code force} modes:
+ * <ul>
+ *   <li>{@code always}: each writer calls {@code force(false)} after its own write: a durable append without
+ *       group commit. With 4 threads the writes are serialised (one writer) and the forces overlap, which the
+ *       kernel merges into shared journal commits: the plain loop's ceiling for durable appends.</li>
+ *   <li>{@code group}: group commit run by the writers themselves ({@link GroupForce}): one fsync in flight,
+ *       covering every write completed before it, and no thread hand-off.</li>
+ *   <li>{@code roll}: no force per write; the writer forces each file at its roll.</li>
+ *   <li>{@code background}: no force per write; each rolled file is forced by a background thread and the
+ *       writer waits at the next roll until that is done (the log's rule: every segment but the last two is
+ *       fsynced).</li>
+ *   <li>{@code never}: no force at all. Retained files are deleted long before the kernel writes them back
+ *       (30 s), so nothing reaches the disk: the page-cache ceiling.</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class CeilingBenchmark {
 
-    @Param({"always", "roll", "never"})
+    @Param({"always", "group", "roll", "background", "never"})
     public String force;
 
     private Path dir;
     private RollingFile file;
+    private GroupForce group;
     private ByteBuffer batch;
-    private boolean forceEachWrite;
 
     @Setup(Level.Trial)
     public void setUp() {
         dir = BenchFiles.newDir("kelpie-ceiling");
-        file = new RollingFile(dir, LogAppendBenchmark.SEGMENT_BYTES, LogAppendBenchmark.RETENTION_BYTES,
-                !force.equals("never"));
-        forceEachWrite = force.equals("always");
-        ByteBuffer bytes = Batches.newBatch(42).buffer();
-        batch = ByteBuffer.allocateDirect(bytes.remaining()).put(bytes.duplicate()).flip();
+        RollingFile.RollForce rollForce = switch (force) {
+            case "never" -> RollingFile.RollForce.NONE;
+            case "background" -> RollingFile.RollForce.BACKGROUND;
+            default -> RollingFile.RollForce.WRITER;
+        };
+        file = new RollingFile(dir, LogAppendBenchmark.SEGMENT_BYTES, LogAppendBenchmark.RETENTION_BYTES, rollForce);
+        group = new GroupForce(file);
+        batch = Batches.newBatch(42).buffer();
     }
 
     @TearDown(Level.Trial)
@@ -56,20 +70,27 @@ public class CeilingBenchmark {
 
     @Benchmark
     @Threads(1)
-    public void write_1t() {
+    public void write_1t() throws InterruptedException {
         writeOnce();
     }
 
     @Benchmark
     @Threads(4)
-    public void write_4t() {
+    public void write_4t() throws InterruptedException {
         writeOnce();
     }
 
-    private void writeOnce() {
-        FileChannel ch = file.append(batch);
-        if (forceEachWrite) {
+    private void writeOnce() throws InterruptedException {
+        FileChannel ch;
+        long writesUpToMine;
+        synchronized (file) {
+            ch = file.append(batch);
+            writesUpToMine = file.writes();
+        }
+        if (force.equals("always")) {
             RollingFile.force(ch);
+        } else if (force.equals("group")) {
+            group.awaitDurable(writesUpToMine);
         }
     }
 }

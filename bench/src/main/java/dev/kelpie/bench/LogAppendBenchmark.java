@@ -3,6 +3,8 @@ package dev.kelpie.bench;
 import dev.kelpie.broker.common.Clock;
 import dev.kelpie.broker.log.LogAppendInfo;
 import dev.kelpie.broker.log.LogConfig;
+import dev.kelpie.broker.log.LogEnvironment;
+import dev.kelpie.broker.log.LogManager;
 import dev.kelpie.broker.log.SegmentedLog;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,7 +44,12 @@ public class LogAppendBenchmark {
     @Param({"sync", "interval"})
     public String flushPolicy;
 
+    /** Group-commit flusher threads; the default is the broker's ({@link LogManager.Settings#defaults()}). */
+    @Param({"2"})
+    public int flushThreads;
+
     private Path dir;
+    private LogEnvironment env;
     private SegmentedLog log;
     private final Object owner = new Object();
     private final AtomicLong seeds = new AtomicLong();
@@ -67,12 +74,14 @@ public class LogAppendBenchmark {
                 LogConfig.SEGMENT_BYTES, Integer.toString(SEGMENT_BYTES),
                 LogConfig.RETENTION_BYTES, Long.toString(RETENTION_BYTES),
                 LogConfig.FILE_DELETE_DELAY_MS, "0"));
-        log = SegmentedLog.open(dir, new TopicPartition("bench", 0), config, Clock.SYSTEM);
+        env = new LogEnvironment(flushThreads);
+        log = SegmentedLog.open(dir, new TopicPartition("bench", 0), config, Clock.SYSTEM, env);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         log.close();
+        env.close();
         BenchFiles.deleteRecursively(dir);
     }
 

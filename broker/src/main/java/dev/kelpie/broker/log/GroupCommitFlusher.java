@@ -8,15 +8,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for {@code flush.policy=sync}: a small pool of flusher threads shared by every log of a
- * {@link LogEnvironment} (one per {@link LogManager}).
+ * Group commit for {@code flush.policy=sync}, and every log's background flush work: a small pool of flusher
+ * threads shared by every log of a {@link LogEnvironment} (one per {@link LogManager}). Besides durability
+ * waiters, a log requests a pass after a roll (fsync of the sealed segment, checkpoint) and after retention
+ * (checkpoint files), so no appending thread waits for those fsyncs.
  *
  * <p>A log with a durability waiter above its durable offset {@linkplain #request requests} a flush; it
  * is queued at most once. A flusher thread takes it off the queue (clearing the queued mark first), reads
  * the log end, fsyncs the active segment once and completes every waiter at or below that end. Batches that
  * arrive during the fsync queue the log again and are all covered by the next single fsync, so under load
- * the fsync rate is bounded by the disk's fsync latency, not by the append rate. A log's flushes are
- * serialised by the log itself, so several threads never fsync the same log at once.
+ * the fsync rate is bounded by the disk's fsync latency, not by the append rate. With several threads,
+ * another thread may take a log again while its fsync is in flight, so fsyncs of one log overlap (the file
+ * system merges them into fewer journal commits), as concurrent writers' own fsyncs would.
  *
  * <p>Why shared rather than per log: thousands of partitions must not mean thousands of threads; why more
  * than one thread: one slow fsync (a busy disk, a large dirty segment) must not delay every other partition,
@@ -29,7 +32,7 @@ public final class GroupCommitFlusher implements AutoCloseable {
 
     /** A log that can make its written bytes durable. */
     interface Target {
-        /** fsyncs what has been written and completes the waiters it covers. */
+        /** Runs the log's background pass: fsyncs what is due and completes the waiters it covers. */
         void flushForWaiters();
     }
 

@@ -21,12 +21,15 @@ import org.slf4j.LoggerFactory;
  *   N                  number of entries
  *   epoch startOffset  N lines, epochs and start offsets strictly increasing
  * </pre>
- * Every change rewrites the file with {@link AtomicFiles#write} (temp file, fsync, rename, directory fsync).
+ * Every change rewrites the file with {@link AtomicFiles#write} (temp file, fsync, rename, directory fsync),
+ * at once, except {@link #truncateFromStartInMemory} (retention), whose file write the log issues later.
  * A missing file is an empty cache; an unreadable one is logged and treated as empty (the log rebuilds epochs
  * from batch headers during recovery).
  *
- * <p>Thread-safety: written by the partition's owner thread; readers on other threads see an immutable
- * snapshot list published through a volatile field.
+ * <p>Thread-safety: changed by the partition's owner thread; readers on other threads see an immutable
+ * snapshot list published through a volatile field. File writes are serialised by this object's monitor and
+ * {@link #writeFile} (any thread) writes the entries current when it runs, so the file never goes back to an
+ * older state.
  */
 final class LeaderEpochFileCache implements LeaderEpochCache {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderEpochFileCache.class);
@@ -155,6 +158,27 @@ final class LeaderEpochFileCache implements LeaderEpochCache {
 
     @Override
     public void truncateFromStart(long offset) {
+        List<Entry> next = truncatedFromStart(offset);
+        if (next != null) {
+            publish(next);
+        }
+    }
+
+    /**
+     * {@link #truncateFromStart} in memory only; returns whether {@link #writeFile} must follow. For retention:
+     * until the file is rewritten it still lists epochs below the new log start, which the next open trims again.
+     */
+    boolean truncateFromStartInMemory(long offset) {
+        List<Entry> next = truncatedFromStart(offset);
+        if (next == null) {
+            return false;
+        }
+        entries = List.copyOf(next);
+        return true;
+    }
+
+    /** The entries after dropping those below {@code offset}, or null when nothing changes. */
+    private List<Entry> truncatedFromStart(long offset) {
         List<Entry> cur = entries;
         int lastBelow = -1;
         for (int i = 0; i < cur.size(); i++) {
@@ -163,11 +187,11 @@ final class LeaderEpochFileCache implements LeaderEpochCache {
             }
         }
         if (lastBelow < 0 || (lastBelow == 0 && cur.get(0).startOffset() == offset)) {
-            return;
+            return null;
         }
         List<Entry> next = new ArrayList<>(cur.subList(lastBelow, cur.size()));
         next.set(0, new Entry(next.get(0).epoch(), offset));
-        publish(next);
+        return next;
     }
 
     /** Removes every entry (the log was emptied). */
@@ -177,7 +201,17 @@ final class LeaderEpochFileCache implements LeaderEpochCache {
         }
     }
 
-    private void publish(List<Entry> next) {
+    private synchronized void publish(List<Entry> next) {
+        write(next);
+        entries = List.copyOf(next);
+    }
+
+    /** Any thread: rewrites the file from the current entries (serialised with the owner's own writes). */
+    synchronized void writeFile() {
+        write(entries);
+    }
+
+    private void write(List<Entry> next) {
         StringBuilder sb = new StringBuilder();
         sb.append(VERSION).append('\n').append(next.size()).append('\n');
         for (Entry e : next) {
@@ -188,6 +222,5 @@ final class LeaderEpochFileCache implements LeaderEpochCache {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
-        entries = List.copyOf(next);
     }
 }

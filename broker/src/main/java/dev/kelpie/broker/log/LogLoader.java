@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
  *       ascending offsets) and their indexes rebuilt; so is any older segment whose index files are missing
  *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) only the tail of the last
  *       segment after its last index entry is checked, and the segment recovered if that tail is bad.</li>
- *   <li>An invalid tail of the last segment is a torn write: it is truncated, logged and counted. Invalid
- *       bytes anywhere else cannot come from a torn write (a segment is fsynced before its successor is
- *       created), so they are damage: loading stops and the log opens offline, naming file and position.</li>
+ *   <li>Only the last two segments can hold a torn write: a roll seals the active segment and fsyncs it in the
+ *       background, and the next roll first waits for that fsync. So an invalid tail of the last segment is a
+ *       torn write: it is truncated, logged and counted. So is one in the second-to-last segment when the
+ *       recovery point lies before the last segment (its fsync was not recorded); the last segment, which
+ *       follows the tear, is then removed and counted too. Invalid bytes anywhere else cannot come from a torn
+ *       write, so they are damage: loading stops and the log opens offline, naming file and position.</li>
  *   <li>Recovered segments are fsynced, then the recovery point is the log end.</li>
  * </ol>
  *
@@ -84,7 +87,7 @@ final class LogLoader {
         }
         long recoverFrom = recoveryStart(checkpoint);
         long truncated = 0;
-        for (Map.Entry<Long, LogSegment> e : segments.entrySet()) {
+        for (Map.Entry<Long, LogSegment> e : new ArrayList<>(segments.entrySet())) {
             LogSegment seg = e.getValue();
             Long nextBase = segments.higherKey(e.getKey());
             boolean last = nextBase == null;
@@ -93,7 +96,8 @@ final class LogLoader {
                 LOG.warn("{}: {} ends in invalid bytes despite a clean shutdown; recovering it", tp, seg.logFile());
             }
             if (tornTail || seg.baseOffset() >= recoverFrom || !indexesUsable(seg, nextBase)) {
-                LogSegment.RecoveryResult r = seg.recover(last, this::onBatch);
+                boolean mayBeTorn = last || (seg.baseOffset() >= recoverFrom && segments.higherKey(nextBase) == null);
+                LogSegment.RecoveryResult r = seg.recover(mayBeTorn, this::onBatch);
                 if (r.corruption() != null) {
                     return offline(r.corruption());
                 }
@@ -103,6 +107,10 @@ final class LogLoader {
                     truncated += r.truncatedBytes();
                 }
                 seg.flushLog();
+                if (!last && r.truncatedBytes() > 0) {
+                    truncated += dropLastSegment();
+                    break;
+                }
                 if (!last) {
                     seg.onBecomeInactive();
                 }
@@ -116,6 +124,21 @@ final class LogLoader {
         epochs.truncateFromStart(logStart);
         long cleanerOffset = Math.min(Math.max(checkpoint.cleanerOffset(), logStart), logEnd);
         return new Loaded(segments, logStart, logEnd, cleanerOffset, truncated, null);
+    }
+
+    /**
+     * Removes the last segment after a torn write in the one before it: its bytes follow the tear, so none of
+     * them was ever durable. Returns its size.
+     */
+    private long dropLastSegment() throws IOException {
+        LogSegment dropped = segments.pollLastEntry().getValue();
+        long bytes = dropped.sizeInBytes();
+        LOG.warn("{}: removed {} ({} bytes) after a torn write in the segment before it", tp, dropped.logFile(),
+                bytes);
+        dropped.release();
+        dropped.deleteFiles();
+        AtomicFiles.fsyncDirectory(dir);
+        return bytes;
     }
 
     private void onBatch(RecordBatch batch) {

@@ -39,10 +39,15 @@ import org.slf4j.LoggerFactory;
  * before handing it out, so a corrupt batch in a segment recovery did not scan is never served, and bytes
  * are CRC-checked at most once per process when read sequentially.
  *
- * <p>Thread-safety: mutating methods ({@code append}, {@code truncateTo}, {@code onBecomeInactive},
- * {@code recover}, {@code resizeIndexes}) are called by the log's owner thread only. Reads, lookups,
- * {@code flush}, reference counting and verification are safe from any thread; the published size of the
- * {@code .log} file ({@link FileRecords#sizeInBytes()}) only grows after bytes are fully written.
+ * <p>Roll state: {@code active → sealed} ({@link #seal}, at roll; no more appends) {@code → durable}
+ * ({@link #completeRollFlush}: fsynced, indexes trimmed; any thread, once). Truncation may make a sealed segment
+ * active again ({@link #makeActive}).
+ *
+ * <p>Thread-safety: mutating methods ({@code append}, {@code truncateTo}, {@code seal}, {@code onBecomeInactive},
+ * {@code recover}, {@code makeActive}) are called by the log's owner thread only. Reads, lookups,
+ * {@code flush}, {@code completeRollFlush}, reference counting and verification are safe from any thread; the
+ * roll state is guarded by this object's monitor. The published size of the {@code .log} file
+ * ({@link FileRecords#sizeInBytes()}) only grows after bytes are fully written.
  */
 final class LogSegment {
     private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
@@ -73,6 +78,8 @@ final class LogSegment {
     private volatile long firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
     private volatile long nextOffsetHint = -1;
     private boolean indexesMissing;
+    /** Sealed by a roll, not yet fsynced and trimmed ({@link #completeRollFlush}). Guarded by this. */
+    private boolean rollFlushPending;
 
     private LogSegment(long baseOffset, FileRecords records, OffsetIndex offsetIndex, TimeIndex timeIndex,
             int indexIntervalBytes, int maxIndexBytes, long createdMs) {
@@ -429,8 +436,12 @@ final class LogSegment {
         firstBatchTimestamp = first;
     }
 
-    /** Prepares the last segment to take appends (indexes back to full size, in-memory state derived). */
-    void makeActive() {
+    /**
+     * Prepares the last segment to take appends (indexes back to full size, in-memory state derived). A sealed
+     * segment made active again by truncation is no longer sealed: the active segment's flushes cover it.
+     */
+    synchronized void makeActive() {
+        rollFlushPending = false;
         offsetIndex.resize(maxIndexBytes);
         timeIndex.resize(maxIndexBytes);
         recomputeTimestamps();
@@ -439,13 +450,44 @@ final class LogSegment {
 
     /** Rolled away from: final time index entry, indexes trimmed to size, everything fsynced. */
     void onBecomeInactive() throws IOException {
+        seal();
+        completeRollFlush();
+    }
+
+    /**
+     * Owner thread, at roll, after the successor's files exist: writes the final time index entry and marks
+     * the segment sealed. Its fsync and index trimming follow in {@link #completeRollFlush}, off the appending
+     * thread.
+     */
+    synchronized void seal() {
         MaxTimestamp max = maxTimestamp;
         if (!timeIndex.isFull()) {
             timeIndex.maybeAppend(max.timestamp(), max.offset());
         }
+        rollFlushPending = true;
+    }
+
+    /** Whether the segment was sealed and its {@link #completeRollFlush} has not finished yet. */
+    synchronized boolean isRollFlushPending() {
+        return rollFlushPending;
+    }
+
+    /**
+     * Any thread: fsyncs a sealed segment's .log, trims both indexes to their entries and fsyncs them, then
+     * fsyncs the directory (which makes the successor's creation durable). Returns false, doing nothing, when no
+     * flush was pending. A caller that finds another thread's flush in progress waits for it, so on return the
+     * segment is durable either way.
+     */
+    synchronized boolean completeRollFlush() throws IOException {
+        if (!rollFlushPending) {
+            return false;
+        }
         records.flush();
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
+        AtomicFiles.fsyncDirectory(logFile().getParent());
+        rollFlushPending = false;
+        return true;
     }
 
     /** Forces the .log file (not the indexes: they are rebuilt on unclean recovery). */

@@ -34,7 +34,8 @@ import java.util.zip.CRC32C;
  * A file that is shorter or longer than its counts say, has another version, a wrong CRC, or an offset
  * different from its name is corrupt as a whole.
  *
- * <p>Writes are atomic: the bytes go to {@code <name>.tmp}, which is fsynced, renamed over the final
+ * <p>Writers ({@link ProducerStateManager#writeSnapshot}) go through {@link AtomicFiles}: the bytes go to
+ * {@code <name>.tmp}, which is fsynced, renamed over the final
  * name, and the directory is fsynced so the rename itself survives a crash.
  *
  * <p>Thread-safety: stateless; safe from any thread (callers must not write the same file concurrently).
@@ -156,12 +157,6 @@ final class ProducerSnapshotFile {
     /** Reads and checks a whole snapshot file. */
     static List<ProducerStateEntry> read(Path file) throws IOException, CorruptSnapshotException {
         return decode(ByteBuffer.wrap(Files.readAllBytes(file)), offsetOf(file));
-    }
-
-    /** Writes the file atomically ({@link AtomicFiles}: temp file, fsync, rename, fsync of the directory). */
-    static void writeAtomically(Path dir, long snapshotOffset, Collection<ProducerStateEntry> entries)
-            throws IOException {
-        AtomicFiles.write(dir.resolve(fileName(snapshotOffset)), encode(snapshotOffset, entries).array());
     }
 
     private static long crcOf(byte[] bytes, int offset, int length) {

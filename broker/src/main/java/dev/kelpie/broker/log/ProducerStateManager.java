@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Errors: sequence and epoch violations are Kafka ApiExceptions; an I/O error on snapshot files is a
  * {@link KafkaStorageException}.
  *
- * <p>Thread-safety: owned by the partition's thread; not thread-safe.
+ * <p>Thread-safety: owned by the partition's thread; not thread-safe. The one exception is
+ * {@link #writeSnapshot} of a snapshot the owner prepared, which only touches files.
  */
 public final class ProducerStateManager {
 
@@ -144,19 +145,37 @@ public final class ProducerStateManager {
         producers.clear();
     }
 
+    /** The encoded state as of one log end offset, ready to be written by {@link #writeSnapshot}. */
+    record PreparedSnapshot(long offset, byte[] bytes) {}
+
     /** Writes the current state as of {@code logEndOffset}; keeps only the newest few snapshot files. */
     public void takeSnapshot(long logEndOffset) {
+        writeSnapshot(prepareSnapshot(logEndOffset));
+    }
+
+    /** Owner thread: encodes the current state as of {@code logEndOffset} without touching the disk. */
+    PreparedSnapshot prepareSnapshot(long logEndOffset) {
         if (logEndOffset < 0) {
             throw new IllegalArgumentException("logEndOffset " + logEndOffset);
         }
+        return new PreparedSnapshot(logEndOffset, ProducerSnapshotFile.encode(logEndOffset, producers.values())
+                .array());
+    }
+
+    /**
+     * Writes a prepared snapshot atomically and keeps only the newest few snapshot files. Touches only the
+     * disk, so it may run on any thread; callers serialise it with {@link #takeSnapshot} and
+     * {@link #loadSnapshot}.
+     */
+    void writeSnapshot(PreparedSnapshot snapshot) {
         try {
-            ProducerSnapshotFile.writeAtomically(partitionDir, logEndOffset, producers.values());
+            AtomicFiles.write(snapshotPath(snapshot.offset()), snapshot.bytes());
             List<Long> offsets = snapshotOffsets();
             for (int i = 0; i < offsets.size() - SNAPSHOTS_RETAINED; i++) {
                 Files.deleteIfExists(snapshotPath(offsets.get(i)));
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("Cannot write producer snapshot at offset " + logEndOffset + " in "
+            throw new KafkaStorageException("Cannot write producer snapshot at offset " + snapshot.offset() + " in "
                     + partitionDir.getFileName(), e);
         }
     }

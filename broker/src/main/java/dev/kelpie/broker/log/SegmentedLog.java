@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
@@ -47,9 +49,13 @@ import org.slf4j.LoggerFactory;
  * futures are completed by the shared {@link GroupCommitFlusher} after one fsync covering everything written
  * so far. {@code interval}: Kafka's {@code flush.messages} (checked on append) and {@code flush.ms} (checked by
  * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
- * Invariant: a segment is fsynced before its successor is created, so a torn write can only be in the last
- * segment. In sync mode, readers that must never see data a power loss could take back bound their reads
- * by {@link #durableOffset()} (the high watermark is derived from it).
+ * Rolls: the appending thread only seals the old segment and creates the new one; the old segment's fsync and
+ * index trimming, the producer snapshot and the checkpoint follow in the background pass
+ * ({@link #flushForWaiters}). The durable offset (the recovery point) passes a sealed segment only after its
+ * fsync. Invariant: a roll first completes the previous roll's fsync if still pending, so every segment
+ * except the last two is fsynced and a torn write can only be in those two ({@link LogLoader}). In sync mode,
+ * readers that must never see data a power loss could take back bound their reads by {@link #durableOffset()}
+ * (the high watermark is derived from it).
  *
  * <p>Thread-safety: as {@link PartitionLog}: one owner thread mutates; reads and getters from any thread
  * work on a lock-free snapshot (a concurrent segment map, volatile offsets, reference-counted segments).
@@ -86,6 +92,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      * the flusher fsyncs in the background, so the synchronous fsync of a roll stays short.
      */
     private long bytesSinceWriteBehind;
+    /** Interval policy: the next background pass also fsyncs the active segment. */
+    private final AtomicBoolean writeBehindDue = new AtomicBoolean();
+    /** The producer snapshot taken at the last roll, for the background pass to write. */
+    private final AtomicReference<PendingSnapshot> pendingSnapshot = new AtomicReference<>();
+    /** Retention changed the leader epochs in memory only; the background pass writes the file. */
+    private final AtomicBoolean epochFileDue = new AtomicBoolean();
+    /** Retention moved the log start; the background pass writes partition.checkpoint. */
+    private final AtomicBoolean checkpointDue = new AtomicBoolean();
+    /** The recovery point in partition.checkpoint as last written. */
+    private volatile long checkpointedRecoveryPoint = -1;
     private final BufferSupplier buffers = BufferSupplier.create();
     private final long recoveryTruncatedBytes;
     private volatile LogConfig config;
@@ -100,6 +116,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
     private long unflushedMessages;
     private long lastFlushMs;
+
+    /** A producer snapshot prepared at a roll, and the truncation count it was taken at. */
+    private record PendingSnapshot(ProducerStateManager.PreparedSnapshot snapshot, long truncationsAt) {}
 
     private SegmentedLog(TopicPartition tp, Path dir, LogConfig config, Clock clock, LogEnvironment env,
             boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded, long checkpointedHighWatermark) {
@@ -375,6 +394,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 flushData();
             } else if ((bytesSinceWriteBehind += records.sizeInBytes()) >= WRITE_BEHIND_BYTES) {
                 bytesSinceWriteBehind = 0;
+                writeBehindDue.set(true);
                 env.flusher().request(this);
             }
         }
@@ -398,27 +418,76 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         return seg;
     }
 
-    /** Closes the active segment (fsync, trimmed indexes) and starts a new one at the log end. */
+    /**
+     * Seals the active segment and starts a new one at the log end. The sealed segment's fsync, index trimming,
+     * the producer snapshot and the recovery-point checkpoint follow in a background pass
+     * ({@link #flushForWaiters}). Bounded lag: a segment sealed by the previous roll that is still not durable
+     * is completed here first, so at most the last two segments are ever un-fsynced.
+     */
     LogSegment roll() throws IOException {
         LogSegment created;
         structureLock.lock();
         try {
             LogSegment old = activeSegment();
+            completeSealedBelow(old.baseOffset());
             long base = logEndOffset;
-            long fsyncStartNs = clock.monotonicNs();
-            old.onBecomeInactive();
-            env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
             created = LogSegment.open(dir, base, "", config.indexIntervalBytes(), config.segmentIndexBytes(),
                     clock.wallMs());
+            // sealed only once the successor's files exist: completing the seal fsyncs the directory for both
+            old.seal();
             segments.put(base, created);
         } finally {
             structureLock.unlock();
         }
-        // every offset below the new base is in a segment fsynced at its roll
-        waiters.advance(created.baseOffset());
-        snapshotProducers(created.baseOffset());
-        writeCheckpoint(false);
+        pendingSnapshot.set(new PendingSnapshot(producers.prepareSnapshot(created.baseOffset()), truncations.get()));
+        env.flusher().request(this);
         return created;
+    }
+
+    /** Owner thread: completes the roll flush of every sealed segment below {@code offset}, oldest first. */
+    private void completeSealedBelow(long offset) throws IOException {
+        flushLock.readLock().lock();
+        try {
+            completeSealed(sealedNewestFirst(segments.headMap(offset, false)));
+        } finally {
+            flushLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The sealed, not yet durable segments among the newest of {@code view}, newest first. The walk stops at the
+     * first durable one: roll flushes complete oldest first, so everything older is durable too.
+     */
+    private static List<LogSegment> sealedNewestFirst(java.util.NavigableMap<Long, LogSegment> view) {
+        List<LogSegment> sealed = new ArrayList<>(2);
+        for (LogSegment s : view.descendingMap().values()) {
+            if (!s.isRollFlushPending()) {
+                break;
+            }
+            sealed.add(s);
+        }
+        return sealed;
+    }
+
+    /** Completes the roll flushes of {@code sealedNewestFirst}, oldest first; returns whether any was done here. */
+    private boolean completeSealed(List<LogSegment> sealedNewestFirst) throws IOException {
+        boolean completed = false;
+        for (int i = sealedNewestFirst.size() - 1; i >= 0; i--) {
+            LogSegment s = sealedNewestFirst.get(i);
+            // a segment deleted by retention meanwhile holds nothing below the log start: no fsync needed
+            if (s.tryRetain()) {
+                try {
+                    long fsyncStartNs = clock.monotonicNs();
+                    if (s.completeRollFlush()) {
+                        completed = true;
+                        env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
+                    }
+                } finally {
+                    s.release();
+                }
+            }
+        }
+        return completed;
     }
 
     // ---------------------------------------------------------------- durability
@@ -447,8 +516,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     }
 
     /**
-     * Group commit (and interval write-behind): one fsync of the active segment completes every waiter up to the
-     * log end read before it.
+     * The log's background pass, run by a {@link GroupCommitFlusher} thread: completes the roll flushes of
+     * sealed segments; under {@code flush.policy=sync} (or a write-behind request) also fsyncs the active
+     * segment once, completing every waiter up to the log end read before it (group commit). Then writes what
+     * rolls and retention left to the background: the producer snapshot, the leader-epoch file, and the
+     * recovery-point checkpoint once the durable offset has entered a newer segment.
      */
     @Override
     public void flushForWaiters() {
@@ -457,31 +529,71 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             if (offlineReason != null || closed) {
                 return;
             }
-            flushUpToLogEnd();
+            boolean includeActive = config.flushPolicy() == LogConfig.FlushPolicy.SYNC
+                    || writeBehindDue.getAndSet(false);
+            boolean completed = flushSegments(includeActive);
+            writeBackgroundState(completed);
         } catch (IOException | UncheckedIOException e) {
             markOffline("fsync failed", e);
+        } catch (KafkaStorageException e) {
+            // offline already, and logged once by markOffline
+            LOG.debug("{}: background pass stopped: {}", tp, e.getMessage());
         } finally {
             flushLock.readLock().unlock();
         }
     }
 
-    /** Caller holds flushLock (either side). */
-    private void flushUpToLogEnd() throws IOException {
+    /**
+     * Caller holds flushLock (either side). Makes the data below the log end (read first) durable as far as
+     * asked: sealed segments always, the segment still open for appends only when {@code includeActive}. Raises
+     * the durable offset accordingly; returns whether a roll flush was completed by this call.
+     */
+    private boolean flushSegments(boolean includeActive) throws IOException {
         long target = logEndOffset;
-        if (target <= waiters.durableOffset()) {
-            return;
+        java.util.NavigableMap<Long, LogSegment> holding = segments.headMap(target, false);
+        // a roll after reading target only seals the segment holding it: it then shows up as sealed
+        Map.Entry<Long, LogSegment> newest = holding.lastEntry();
+        LogSegment open = newest == null || newest.getValue().isRollFlushPending() ? null : newest.getValue();
+        boolean completed = completeSealed(sealedNewestFirst(open == null ? holding
+                : holding.headMap(open.baseOffset(), false)));
+        long durable = target;
+        if (open != null && includeActive && target > waiters.durableOffset()) {
+            long fsyncStartNs = clock.monotonicNs();
+            if (open.tryRetain()) {
+                try {
+                    open.flushLog();
+                } finally {
+                    open.release();
+                }
+            }
+            env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
+        } else if (open != null) {
+            durable = open.baseOffset();
         }
-        LogSegment seg = activeSegment();
-        long fsyncStartNs = clock.monotonicNs();
-        if (seg.tryRetain()) {
+        waiters.advance(durable);
+        return completed;
+    }
+
+    /** Caller holds flushLock's read side: the files a roll or retention left for the background pass. */
+    private void writeBackgroundState(boolean rollCompleted) {
+        PendingSnapshot snapshot = pendingSnapshot.getAndSet(null);
+        // a truncation since the roll reloaded producer state; its snapshot may describe offsets now gone
+        if (snapshot != null && snapshot.truncationsAt() == truncations.get()) {
+            snapshotProducers(snapshot.snapshot());
+        }
+        boolean epochsDue = epochFileDue.getAndSet(false);
+        if (epochsDue) {
             try {
-                seg.flushLog();
-            } finally {
-                seg.release();
+                epochs.writeFile();
+            } catch (UncheckedIOException e) {
+                throw offline("cannot write " + LeaderEpochFileCache.FILE_NAME, e);
             }
         }
-        env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
-        waiters.advance(target);
+        if (rollCompleted || epochsDue || checkpointDue.getAndSet(false)
+                || !java.util.Objects.equals(segments.floorKey(waiters.durableOffset()),
+                        segments.floorKey(checkpointedRecoveryPoint))) {
+            writeCheckpoint(false);
+        }
     }
 
     @Override
@@ -495,7 +607,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         checkOnline();
         flushLock.readLock().lock();
         try {
-            flushUpToLogEnd();
+            flushSegments(true);
             unflushedMessages = 0;
             lastFlushMs = clock.wallMs();
         } catch (IOException | UncheckedIOException e) {
@@ -516,12 +628,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
     }
 
-    /** Writes partition.checkpoint (recovery point = durable offset). Serialised: owner, manager, cleaner. */
+    /**
+     * Writes partition.checkpoint (recovery point = durable offset, read now: only fsynced data is below it).
+     * Serialised: owner, manager, cleaner, background pass.
+     */
     synchronized void writeCheckpoint(boolean cleanShutdown) {
         try {
             long hw = highWatermark == Long.MAX_VALUE ? -1 : highWatermark;
-            new PartitionCheckpoint(waiters.durableOffset(), logStartOffset, cleanerOffset, hw, cleanShutdown)
-                    .write(dir);
+            long recoveryPoint = waiters.durableOffset();
+            new PartitionCheckpoint(recoveryPoint, logStartOffset, cleanerOffset, hw, cleanShutdown).write(dir);
+            checkpointedRecoveryPoint = recoveryPoint;
         } catch (IOException e) {
             throw offline("cannot write " + PartitionCheckpoint.FILE_NAME, e);
         }
@@ -735,12 +851,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             logStartOffset = Math.max(logStartOffset, nextBase == null ? logEndOffset : nextBase);
             cleanerOffset = Math.max(cleanerOffset, logStartOffset);
             removeSegments(doomed);
-            try {
-                epochs.truncateFromStart(logStartOffset);
-            } catch (UncheckedIOException e) {
-                throw offline("cannot write " + LeaderEpochFileCache.FILE_NAME, e);
+            // whole segments went: after a crash before these writes, the next open derives the same log start
+            // from the first segment left and trims the stale epochs again, so the files follow in the background
+            if (epochs.truncateFromStartInMemory(logStartOffset)) {
+                epochFileDue.set(true);
             }
-            writeCheckpoint(false);
+            checkpointDue.set(true);
+            env.flusher().request(this);
         }
         return doomed.size() + deleteSegmentsBelowLogStart();
     }
@@ -829,9 +946,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
     }
 
-    private void snapshotProducers(long offset) {
+    private void snapshotProducers(ProducerStateManager.PreparedSnapshot snapshot) {
         try {
-            producers.takeSnapshot(offset);
+            producers.writeSnapshot(snapshot);
         } catch (KafkaStorageException e) {
             throw offline("cannot write a producer snapshot", e);
         }
@@ -893,9 +1010,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         boolean clean = offlineReason == null;
         if (clean) {
             try {
-                producers.takeSnapshot(logEndOffset);
                 flushLock.writeLock().lock();
                 try {
+                    completeSealed(sealedNewestFirst(segments.headMap(activeSegment().baseOffset(), false)));
+                    producers.takeSnapshot(logEndOffset);
+                    if (epochFileDue.getAndSet(false)) {
+                        epochs.writeFile();
+                    }
                     long fsyncStartNs = clock.monotonicNs();
                     activeSegment().onBecomeInactive();
                     env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
@@ -922,7 +1043,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      * leaving the directory exactly as a crash would (page cache contents aside).
      */
     void crashForTesting() {
+        flushLock.writeLock().lock(); // let a background pass in progress finish its I/O first
         closed = true;
+        flushLock.writeLock().unlock();
         waiters.failAll(new KafkaStorageException("Log " + tp + " crashed"));
         segments.values().forEach(LogSegment::release);
         if (ownsEnv) {
