@@ -6,7 +6,8 @@ import dev.kelpie.operator.model.ClusterNames;
 
 /**
  * Where the Topic reconciler's Admin client connects for a Cluster. Inside Kubernetes it is the Cluster's
- * bootstrap Service; tests point it at a broker of their own.
+ * bootstrap Service; tests point it at a broker of their own. Implementations must be thread-safe: Topics
+ * reconcile in parallel.
  */
 @FunctionalInterface
 public interface BootstrapResolver {

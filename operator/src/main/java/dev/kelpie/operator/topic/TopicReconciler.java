@@ -160,7 +160,8 @@ public class TopicReconciler implements Reconciler<Topic>, Cleaner<Topic>, AutoC
         Optional<Cluster> cluster = context.getSecondaryResource(Cluster.class);
         if (cluster.isEmpty() || cluster.get().isMarkedForDeletion()) {
             clusterOf(topic).ifPresent(admins::release);
-            events.warning(context.getClient(), topic, EVENT_RELEASED, "Cluster " + topic.getSpec().getCluster()
+            events.warning(context.getClient(), topic, EVENT_RELEASED, "Cluster "
+                    + clusterOf(topic).map(ResourceID::getName).orElse("(none)")
                     + " no longer exists: released the resource without deleting topic " + name);
             return DeleteControl.defaultDelete();
         }
