@@ -79,7 +79,7 @@ public final class Main {
             BrokerConfigLoader.Loaded loaded = BrokerConfigLoader.load(cmd.propertiesFile(), env, cmd.overrides());
             loaded.warnings().forEach(LOG::warn);
             config = loaded.config();
-            storage = Storage.open(config.logDirs(), config.nodeId());
+            storage = Storage.open(config.logDirs(), config.nodeId(), loaded.clusterId());
         } catch (ConfigException | StorageException e) {
             err.println("kelpie-server: " + e.getMessage());
             return new Outcome(EXIT_USAGE, null);

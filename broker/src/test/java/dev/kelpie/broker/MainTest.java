@@ -102,6 +102,18 @@ class MainTest {
     }
 
     @Test
+    void storageOfAnotherClusterIsReportedWithoutStarting() throws IOException {
+        Files.writeString(dir.resolve("meta.properties"),
+                "version=1\nnode.id=1\ncluster.id=MkU3OEVBNTcwNTJENDM2Qk\ndirectory.id=def\n");
+        Main.Outcome outcome = start(Map.of("KELPIE_CLUSTER_ID", "C516XB4vSjuMTV5veoucDQ"),
+                "--override", "log.dirs=" + dir, "--override", "node.id=1");
+        assertThat(outcome.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err()).startsWith("kelpie-server: " + dir.resolve("meta.properties")
+                + " says cluster.id=MkU3OEVBNTcwNTJENDM2Qk but the configuration (cluster.id or KELPIE_CLUSTER_ID) "
+                + "says cluster.id=C516XB4vSjuMTV5veoucDQ");
+    }
+
+    @Test
     void startedLineNamesListenerMetricsAndData() {
         BrokerConfig c = BrokerConfig.embeddedDefault();
         assertThat(Main.startedLine(c, 9092)).isEqualTo("Kelpie " + Main.version()

@@ -15,6 +15,9 @@ import java.util.Set;
  */
 public final class BrokerConfigKeys {
     public static final String NODE_ID = "node.id";
+    /** The cluster id to format new log dirs with, checked against formatted ones; not a runtime setting. */
+    public static final String CLUSTER_ID = "cluster.id";
+    public static final String PROCESS_ROLES = "process.roles";
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
@@ -51,7 +54,8 @@ public final class BrokerConfigKeys {
      * Names of settings Kelpie reads itself (besides {@link #LOG_DEFAULT_NAMES} and the group coordinator's
      * {@link GroupCoordinatorConfig#KEYS}).
      */
-    public static final Set<String> BROKER_NAMES = Set.of(NODE_ID, LISTENERS, ADVERTISED_LISTENERS,
+    public static final Set<String> BROKER_NAMES = Set.of(NODE_ID, CLUSTER_ID, PROCESS_ROLES, LISTENERS,
+            ADVERTISED_LISTENERS,
             CONTROLLER_LISTENER_NAMES, LISTENER_SECURITY_PROTOCOL_MAP, LOG_DIRS, LOG_DIR, NUM_PARTITIONS,
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES,
             CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, PRODUCER_ID_EXPIRATION_MS,
@@ -62,7 +66,7 @@ public final class BrokerConfigKeys {
      * Kafka broker settings that make sense for Apache Kafka but have nothing to drive in Kelpie (yet):
      * accepted without a warning so that a Kafka {@code server.properties} loads cleanly.
      */
-    public static final Set<String> IGNORED_KAFKA_NAMES = Set.of("process.roles", "controller.quorum.voters",
+    public static final Set<String> IGNORED_KAFKA_NAMES = Set.of("controller.quorum.voters",
             "controller.quorum.bootstrap.servers", "inter.broker.listener.name", "log.retention.check.interval.ms",
             "num.network.threads", "num.io.threads", "num.replica.fetchers", "num.recovery.threads.per.data.dir",
             "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "queued.max.requests",

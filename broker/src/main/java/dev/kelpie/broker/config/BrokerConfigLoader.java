@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -26,6 +27,9 @@ import org.apache.kafka.common.config.ConfigException;
  *       ({@code KELPIE_METRICS_PORT});</li>
  *   <li>{@code --override key=value} arguments.</li>
  * </ol>
+ * On Kubernetes the operator's start command exports the per-pod {@code KELPIE_NODE_ID},
+ * {@code KELPIE_PROCESS_ROLES}, {@code KELPIE_ADVERTISED_LISTENERS} and {@code KELPIE_CLUSTER_ID} over the
+ * shared properties file.
  * As in Kafka, the merged set is interpreted once: where Kafka has several units for one setting
  * ({@code log.retention.ms}/{@code minutes}/{@code hours}) the finest unit set anywhere wins.
  * Unknown keys produce warnings; Kafka keys that mean nothing to Kelpie are accepted quietly
@@ -36,16 +40,23 @@ import org.apache.kafka.common.config.ConfigException;
 public final class BrokerConfigLoader {
     /** Environment variables the start script reads itself; they are not broker settings. */
     private static final Set<String> SCRIPT_ENV_NAMES = Set.of("KELPIE_HEAP_OPTS", "KELPIE_JVM_OPTS",
-            "KELPIE_LOG_OPTS", "KELPIE_OPTS", "KELPIE_HOME", "KELPIE_JAVA");
+            "KELPIE_LOG_OPTS", "KELPIE_LOG_LEVEL", "KELPIE_OPTS", "KELPIE_HOME", "KELPIE_JAVA");
     private static final String ENV_PREFIX = "KELPIE_";
 
     /**
      * The outcome of loading.
      *
      * @param config the validated settings
+     * @param clusterId {@code cluster.id} ({@code KELPIE_CLUSTER_ID}): the id to format new log dirs with,
+     *     which formatted ones must carry; empty when not set (new log dirs then get a random one). It is
+     *     not part of {@link BrokerConfig}: like Kafka's {@code kafka-storage format -t}, it names the
+     *     storage, and the broker runs with the id the storage holds.
      * @param warnings one line per ignored unknown key, naming where it came from
      */
-    public record Loaded(BrokerConfig config, List<String> warnings) {
+    public record Loaded(BrokerConfig config, Optional<String> clusterId, List<String> warnings) {
+        public Loaded(BrokerConfig config, List<String> warnings) {
+            this(config, Optional.empty(), warnings);
+        }
     }
 
     /** One named source of settings, e.g. {@code file server.properties}. */
@@ -85,7 +96,22 @@ public final class BrokerConfigLoader {
         }
         List<String> warnings = new ArrayList<>();
         unknown.forEach((key, where) -> warnings.add("Ignoring unknown configuration " + key + " (from " + where + ")"));
-        return new Loaded(BrokerConfigParser.parse(new ConfigValues(merged)), List.copyOf(warnings));
+        ConfigValues values = new ConfigValues(merged);
+        return new Loaded(BrokerConfigParser.parse(values), clusterId(values), List.copyOf(warnings));
+    }
+
+    /** Kafka's cluster id format: a UUID in URL-safe base64, accepted as Kafka's format tool accepts it. */
+    private static Optional<String> clusterId(ConfigValues values) {
+        Optional<String> id = values.string(BrokerConfigKeys.CLUSTER_ID).filter(s -> !s.isEmpty());
+        id.ifPresent(text -> {
+            try {
+                Uuid.fromString(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(BrokerConfigKeys.CLUSTER_ID, text, "must be a Kafka cluster id: 22 "
+                        + "characters of URL-safe base64 (as kafka-storage random-uuid prints)");
+            }
+        });
+        return id;
     }
 
     /** Reads a properties file (ISO-8859-1 escapes as {@link Properties} reads them, but UTF-8 text). */

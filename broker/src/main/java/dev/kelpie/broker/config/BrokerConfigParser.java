@@ -6,6 +6,7 @@ import static dev.kelpie.broker.config.BrokerConfigKeys.LISTENERS;
 import static dev.kelpie.broker.config.BrokerConfigKeys.LISTENER_SECURITY_PROTOCOL_MAP;
 import static dev.kelpie.broker.config.BrokerConfigKeys.LOG_DIR;
 import static dev.kelpie.broker.config.BrokerConfigKeys.LOG_DIRS;
+import static dev.kelpie.broker.config.BrokerConfigKeys.PROCESS_ROLES;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,11 +14,15 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns merged string settings into a {@link BrokerConfig}: every key read here is validated here, with the
@@ -26,6 +31,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Stateless; safe from any thread.
  */
 final class BrokerConfigParser {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConfigParser.class);
+    private static final Set<String> ROLES = Set.of("broker", "controller");
     private static final Map<String, String> DEFAULT_PROTOCOLS = Map.of("PLAINTEXT", "PLAINTEXT", "SSL", "SSL",
             "SASL_PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SASL_SSL");
 
@@ -34,6 +41,7 @@ final class BrokerConfigParser {
 
     static BrokerConfig parse(ConfigValues v) {
         BrokerConfig d = BrokerConfig.embeddedDefault();
+        checkProcessRoles(v);
         Listener bind = clientListener(v, d);
         Listener advertised = advertisedListener(v, bind);
         return new BrokerConfig(
@@ -73,8 +81,8 @@ final class BrokerConfigParser {
         List<String> controllerNames = v.has(CONTROLLER_LISTENER_NAMES)
                 ? v.list(CONTROLLER_LISTENER_NAMES).stream().map(s -> s.toUpperCase(Locale.ROOT)).toList()
                 : List.of("CONTROLLER");
-        List<Listener> clients = Listener.parseList(LISTENERS, value).stream()
-                .filter(l -> !controllerNames.contains(l.name())).toList();
+        List<Listener> all = Listener.parseList(LISTENERS, value);
+        List<Listener> clients = all.stream().filter(l -> !controllerNames.contains(l.name())).toList();
         if (clients.size() != 1) {
             throw new ConfigException(LISTENERS, value, "Kelpie serves exactly one client listener besides "
                     + "the controller listeners " + controllerNames + ", found " + clients.size());
@@ -89,7 +97,28 @@ final class BrokerConfigParser {
             throw new ConfigException(LISTENERS, value, "Kelpie supports only PLAINTEXT listeners; "
                     + listener.name() + " uses " + protocol);
         }
+        all.stream().filter(l -> controllerNames.contains(l.name())).forEach(l -> LOG.info(
+                "Not opening controller listener {}: this Kelpie node is its own single-node controller", l));
         return listener;
+    }
+
+    /**
+     * {@code process.roles} is read for validation only: a Kelpie node always serves clients and is its own
+     * controller, whatever its roles say, until the replicated metadata quorum exists.
+     */
+    private static void checkProcessRoles(ConfigValues v) {
+        if (!v.has(PROCESS_ROLES)) {
+            return;
+        }
+        String value = v.string(PROCESS_ROLES).orElse("");
+        List<String> roles = v.list(PROCESS_ROLES).stream().map(r -> r.toLowerCase(Locale.ROOT)).toList();
+        if (roles.isEmpty() || !ROLES.containsAll(roles) || new HashSet<>(roles).size() != roles.size()) {
+            throw new ConfigException(PROCESS_ROLES, value, "must be broker, controller or broker,controller");
+        }
+        if (!roles.contains("broker")) {
+            throw new ConfigException(PROCESS_ROLES, value,
+                    "a Kelpie node always serves clients, so the roles must include broker");
+        }
     }
 
     private static Listener advertisedListener(ConfigValues v, Listener bind) {

@@ -27,9 +27,11 @@ import org.apache.kafka.common.Uuid;
  * <ul>
  *   <li>every formatted directory must carry the same {@code cluster.id}, the configured {@code node.id} and
  *       its own {@code directory.id};</li>
+ *   <li>when a cluster id is configured ({@code cluster.id}, {@code KELPIE_CLUSTER_ID}: the operator derives
+ *       one per Cluster), every formatted directory must carry it;</li>
  *   <li>a directory that is missing or empty (apart from {@code .lock}, {@code lost+found} and a torn
- *       {@code meta.properties.tmp}) is formatted with the existing cluster id, or a fresh random one when
- *       no directory is formatted yet (Kafka's {@link Uuid#randomUuid()} text form);</li>
+ *       {@code meta.properties.tmp}) is formatted with the existing cluster id, else the configured one,
+ *       else a fresh random one (Kafka's {@link Uuid#randomUuid()} text form);</li>
  *   <li>a non-empty directory without {@code meta.properties} is refused: it may be someone else's data.</li>
  * </ul>
  *
@@ -57,17 +59,29 @@ public final class Storage implements AutoCloseable {
 
     /** Opens with Kafka's random UUIDs for new cluster and directory ids. */
     public static Storage open(List<Path> logDirs, int nodeId) throws IOException {
-        return open(logDirs, nodeId, Uuid::randomUuid);
+        return open(logDirs, nodeId, Optional.empty(), Uuid::randomUuid);
+    }
+
+    /** Opens with the configured cluster id, if any, and random directory ids. */
+    public static Storage open(List<Path> logDirs, int nodeId, Optional<String> clusterId) throws IOException {
+        return open(logDirs, nodeId, clusterId, Uuid::randomUuid);
+    }
+
+    /** Opens without a configured cluster id. */
+    public static Storage open(List<Path> logDirs, int nodeId, Supplier<Uuid> uuids) throws IOException {
+        return open(logDirs, nodeId, Optional.empty(), uuids);
     }
 
     /**
      * Locks every directory, checks the formatted ones, formats the rest.
      *
+     * @param configuredClusterId the cluster id the configuration names, if any
      * @param uuids source of new cluster and directory ids (tests pass a seeded one)
-     * @throws StorageException when the directories disagree with each other or with {@code nodeId}, are
-     *     locked by another process, or hold foreign files
+     * @throws StorageException when the directories disagree with each other, with {@code nodeId} or with
+     *     the configured cluster id, are locked by another process, or hold foreign files
      */
-    public static Storage open(List<Path> logDirs, int nodeId, Supplier<Uuid> uuids) throws IOException {
+    public static Storage open(List<Path> logDirs, int nodeId, Optional<String> configuredClusterId,
+            Supplier<Uuid> uuids) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("no log directories");
         }
@@ -79,7 +93,9 @@ public final class Storage implements AutoCloseable {
                 locks.add(lock(dir));
                 found.put(dir, MetaProperties.read(dir));
             }
-            String clusterId = checkFormatted(found, nodeId).orElseGet(() -> uuids.get().toString());
+            Optional<String> formatted = checkFormatted(found, nodeId);
+            formatted.ifPresent(id -> checkConfigured(found, id, configuredClusterId));
+            String clusterId = formatted.or(() -> configuredClusterId).orElseGet(() -> uuids.get().toString());
             Map<Path, MetaProperties> directories = new LinkedHashMap<>();
             List<Path> formattedNow = new ArrayList<>();
             for (Map.Entry<Path, Optional<MetaProperties>> e : found.entrySet()) {
@@ -127,6 +143,17 @@ public final class Storage implements AutoCloseable {
             }
         }
         return Optional.ofNullable(clusterId);
+    }
+
+    private static void checkConfigured(Map<Path, Optional<MetaProperties>> found, String formatted,
+            Optional<String> configured) {
+        if (configured.isPresent() && !configured.get().equals(formatted)) {
+            Path dir = found.entrySet().stream().filter(e -> e.getValue().isPresent()).findFirst().orElseThrow()
+                    .getKey();
+            throw new StorageException(where(dir) + " says cluster.id=" + formatted + " but the configuration "
+                    + "(cluster.id or KELPIE_CLUSTER_ID) says cluster.id=" + configured.get()
+                    + "; this data belongs to another cluster (use its id or other log.dirs)");
+        }
     }
 
     private static MetaProperties formatIfNeeded(Path dir, Optional<MetaProperties> existing, String clusterId,

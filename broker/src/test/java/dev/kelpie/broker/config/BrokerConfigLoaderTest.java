@@ -125,7 +125,7 @@ class BrokerConfigLoaderTest {
     @Test
     void scriptVariablesAreNotSettings() {
         assertThat(BrokerConfigLoader.fromEnvironment(Map.of("KELPIE_HEAP_OPTS", "-Xmx1g", "KELPIE_JVM_OPTS", "",
-                "KELPIE_", "x", "KAFKA_NUM_PARTITIONS", "3"))).isEmpty();
+                "KELPIE_LOG_LEVEL", "debug", "KELPIE_", "x", "KAFKA_NUM_PARTITIONS", "3"))).isEmpty();
     }
 
     @Test
@@ -205,6 +205,65 @@ class BrokerConfigLoaderTest {
         assertThat(c.advertisedHost()).isEqualTo("localhost");
         assertThat(c.logDirs()).containsExactly(Path.of("/tmp/kraft-combined-logs"));
         assertThat(c.logDefaults()).isEqualTo(LogConfig.defaults());
+    }
+
+    /** What the operator's ConfigMap and start command give a pod (see the operator's golden files). */
+    @Test
+    void kubernetesPodSettingsLoadCleanly() throws IOException {
+        Path f = file("""
+                controller.listener.names=CONTROLLER
+                controller.quorum.voters=0@kc-0.kc-headless.ns.svc:9093,1@kc-1.kc-headless.ns.svc:9093
+                inter.broker.listener.name=PLAIN
+                kelpie.metrics.port=9404
+                listener.security.protocol.map=PLAIN:PLAINTEXT,CONTROLLER:PLAINTEXT
+                listeners=PLAIN://:9092,CONTROLLER://:9093
+                log.dirs=/var/lib/kelpie/data
+                default.replication.factor=2
+                min.insync.replicas=1
+                offsets.topic.replication.factor=2
+                transaction.state.log.min.isr=1
+                transaction.state.log.replication.factor=2
+                """);
+        BrokerConfigLoader.Loaded loaded = BrokerConfigLoader.load(Optional.of(f), Map.of(
+                "KELPIE_NODE_ID", "1",
+                "KELPIE_PROCESS_ROLES", "broker,controller",
+                "KELPIE_ADVERTISED_LISTENERS", "PLAIN://kc-1.kc-headless.ns.svc:9092",
+                "KELPIE_CLUSTER_ID", "C516XB4vSjuMTV5veoucDQ",
+                "KELPIE_HEAP_OPTS", "-Xmx1g", "KELPIE_LOG_LEVEL", "debug"), List.of());
+        assertThat(loaded.warnings()).isEmpty();
+        assertThat(loaded.clusterId()).contains("C516XB4vSjuMTV5veoucDQ");
+        BrokerConfig c = loaded.config();
+        assertThat(c.nodeId()).isEqualTo(1);
+        assertThat(c.listenerHost()).isEqualTo("0.0.0.0");
+        assertThat(c.listenerPort()).isEqualTo(9092);
+        assertThat(c.advertisedHost()).isEqualTo("kc-1.kc-headless.ns.svc");
+        assertThat(c.advertisedPort()).isEqualTo(9092);
+        assertThat(c.logDirs()).containsExactly(Path.of("/var/lib/kelpie/data"));
+        assertThat(c.defaultReplicationFactor()).isEqualTo((short) 2);
+        assertThat(c.logDefaults().minInsyncReplicas()).isEqualTo(1);
+    }
+
+    @Test
+    void clusterIdIsOptionalAndMustBeAKafkaUuid() {
+        assertThat(BrokerConfigLoader.load(Optional.empty(), Map.of(), List.of()).clusterId()).isEmpty();
+        assertThat(BrokerConfigLoader.load(Optional.empty(), Map.of(), List.of("cluster.id=MkU3OEVBNTcwNTJENDM2Qk"))
+                .clusterId()).contains("MkU3OEVBNTcwNTJENDM2Qk");
+        assertFails("cluster.id=my-cluster", "Invalid value my-cluster for configuration cluster.id: must be a Kafka "
+                + "cluster id");
+        assertFails("cluster.id=C516XB4vSjuMTV5veoucDQAA", "configuration cluster.id: must be a Kafka cluster id");
+        assertThatThrownBy(() -> load(Map.of("KELPIE_CLUSTER_ID", "C516XB4vSjuMTV5veoucD!")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("configuration cluster.id");
+    }
+
+    @Test
+    void processRolesAreCheckedButEveryNodeServesClients() {
+        assertThat(load(Map.of("KELPIE_PROCESS_ROLES", "broker")).nodeId()).isEqualTo(1);
+        assertThat(load(Map.of(), "process.roles=controller, broker").nodeId()).isEqualTo(1);
+        assertFails("process.roles=leader", "Invalid value leader for configuration process.roles: must be broker, "
+                + "controller or broker,controller");
+        assertFails("process.roles=broker,broker", "configuration process.roles: must be broker");
+        assertFails("process.roles=", "configuration process.roles: must be broker");
+        assertFails("process.roles=controller", "configuration process.roles: a Kelpie node always serves clients");
     }
 
     @Test

@@ -84,6 +84,42 @@ class StorageTest {
     }
 
     @Test
+    void configuredClusterIdFormatsNewDirectoriesAndIsCheckedLater() throws IOException {
+        Path a = root.resolve("a");
+        Path b = root.resolve("b");
+        String configured = "C516XB4vSjuMTV5veoucDQ";
+        try (Storage s = Storage.open(List.of(a), 0, Optional.of(configured), uuids)) {
+            assertThat(s.clusterId()).isEqualTo(configured);
+            assertThat(readMeta(a).getProperty("cluster.id")).isEqualTo(configured);
+        }
+        try (Storage s = Storage.open(List.of(a, b), 0, Optional.of(configured), uuids)) {
+            assertThat(s.formattedNow()).containsExactly(b);
+            assertThat(readMeta(b).getProperty("cluster.id")).isEqualTo(configured);
+        }
+        try (Storage s = Storage.open(List.of(a, b), 0, Optional.empty(), uuids)) {
+            assertThat(s.clusterId()).as("no configured id: the stored one is used").isEqualTo(configured);
+        }
+    }
+
+    @Test
+    void clusterIdDisagreeingWithTheConfigurationFails() throws IOException {
+        Path a = root.resolve("a");
+        String stored;
+        try (Storage s = Storage.open(List.of(a), 1, uuids)) {
+            stored = s.clusterId();
+        }
+        assertThatThrownBy(() -> Storage.open(List.of(a), 1, Optional.of("MkU3OEVBNTcwNTJENDM2Qk"), uuids))
+                .isInstanceOf(StorageException.class)
+                .hasMessage(a.resolve("meta.properties") + " says cluster.id=" + stored + " but the configuration "
+                        + "(cluster.id or KELPIE_CLUSTER_ID) says cluster.id=MkU3OEVBNTcwNTJENDM2Qk; this data "
+                        + "belongs to another cluster (use its id or other log.dirs)");
+        // The failed open released its lock and wrote nothing.
+        try (Storage s = Storage.open(List.of(a), 1, Optional.of(stored), uuids)) {
+            assertThat(s.clusterId()).isEqualTo(stored);
+        }
+    }
+
+    @Test
     void nodeIdDisagreeingWithTheConfigurationFails() throws IOException {
         Path a = root.resolve("a");
         Storage.open(List.of(a), 1, uuids).close();

@@ -19,13 +19,11 @@ import dev.kelpie.operator.model.StorageChanges;
 import dev.kelpie.operator.rolling.RestartDecision;
 import dev.kelpie.operator.rolling.RestartPlanner;
 import dev.kelpie.operator.status.Conditions;
+import dev.kelpie.operator.status.StatusPatch;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -77,7 +75,6 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     public static final String NAME = "cluster";
     static final String REASON_SPEC_REFUSED = "SpecRefused";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
-    private static final KubernetesSerialization STATUS_JSON = new KubernetesSerialization();
 
     private final OperatorDefaults defaults;
     private final Clock clock;
@@ -189,23 +186,8 @@ public class ClusterReconciler implements Reconciler<Cluster> {
         return UpdateControl.noUpdate();
     }
 
-    /**
-     * Replaces the whole status with one JSON Patch {@code add /status} operation. Unlike JOSDK's own status
-     * patch (a JSON Patch diff against the cached copy, which edits the conditions list by index and fails
-     * or removes the wrong entry when the cache is stale), it does not depend on what was there. The status
-     * has one writer, this reconciler, so no optimistic lock is needed. The result is cached for the next
-     * reconcile, which may start before the watch delivers it.
-     */
     private static void writeStatus(Cluster cluster, ClusterStatus status, Context<Cluster> context) {
-        String patch = STATUS_JSON.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
-        Cluster updated = context.getClient().resources(Cluster.class)
-                .inNamespace(cluster.getMetadata().getNamespace())
-                .withName(cluster.getMetadata().getName())
-                .subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), patch);
-        context.eventSourceRetriever().getControllerEventSource()
-                .handleRecentResourceUpdate(ResourceID.fromResource(cluster), updated, cluster);
-        cluster.setStatus(status);
+        StatusPatch.replace(cluster, status, context);
     }
 
     /** Events for what is new since the last status: each new problem, and the Ready transitions. */

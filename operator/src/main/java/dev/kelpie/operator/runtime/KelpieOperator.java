@@ -2,10 +2,16 @@ package dev.kelpie.operator.runtime;
 
 import dev.kelpie.operator.cluster.ClusterReconciler;
 import dev.kelpie.operator.events.EventRecorder;
+import dev.kelpie.operator.topic.AdminClients;
+import dev.kelpie.operator.topic.BootstrapResolver;
+import dev.kelpie.operator.topic.TopicReconciler;
+import dev.kelpie.operator.topic.TopicSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,20 +29,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running operator: JOSDK with the Cluster reconciler, optional leader election, and the HTTP port.
- * {@link #close()} stops reconciling (in-flight reconciles finish), then the HTTP port. Thread-safe.
+ * The running operator: JOSDK with the Cluster and Topic reconcilers, optional leader election, and the HTTP
+ * port. {@link #close()} stops reconciling (in-flight reconciles finish), closes the Topic reconciler's Admin
+ * clients, then the HTTP port. Thread-safe.
  */
 public final class KelpieOperator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KelpieOperator.class);
 
     private final Operator operator;
+    private final TopicReconciler topics;
     private final HttpEndpoints http;
     private final JvmGcMetrics gcMetrics;
     private final AtomicBoolean stopping;
 
-    private KelpieOperator(Operator operator, HttpEndpoints http, JvmGcMetrics gcMetrics, AtomicBoolean stopping) {
+    private KelpieOperator(Operator operator, TopicReconciler topics, HttpEndpoints http, JvmGcMetrics gcMetrics,
+            AtomicBoolean stopping) {
         this.operator = operator;
+        this.topics = topics;
         this.http = http;
         this.gcMetrics = gcMetrics;
         this.stopping = stopping;
@@ -80,20 +90,26 @@ public final class KelpieOperator implements AutoCloseable {
             clientOverrides.accept(o);
         });
         Clock clock = Clock.systemUTC();
-        operator.register(new ClusterReconciler(settings.defaults(), clock, new EventRecorder(clock,
-                settings.identity())), c -> {
-                    if (settings.watchesAllNamespaces()) {
-                        c.watchingAllNamespaces();
-                    } else {
-                        c.settingNamespaces(settings.watchNamespaces());
-                    }
-                });
+        EventRecorder events = new EventRecorder(clock, settings.identity());
+        operator.register(new ClusterReconciler(settings.defaults(), clock, events), c -> watch(settings, c));
+        TopicSettings topicSettings = TopicSettings.defaults();
+        TopicReconciler topics = new TopicReconciler(BootstrapResolver.bootstrapService(), topicSettings,
+                AdminClients.withTimeout(topicSettings.adminCallTimeout()), clock, events);
+        operator.register(topics, c -> watch(settings, c));
         operator.start();
         HttpEndpoints http = HttpEndpoints.start(settings.httpPort(), registry,
                 () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
         LOG.info("Kelpie operator {} watching {}; metrics and health on port {}", settings.defaults().brokerVersion(),
                 settings.watchesAllNamespaces() ? "all namespaces" : settings.watchNamespaces(), http.port());
-        return new KelpieOperator(operator, http, gcMetrics, stopping);
+        return new KelpieOperator(operator, topics, http, gcMetrics, stopping);
+    }
+
+    private static <R extends HasMetadata> void watch(OperatorSettings settings, ControllerConfigurationOverrider<R> c) {
+        if (settings.watchesAllNamespaces()) {
+            c.watchingAllNamespaces();
+        } else {
+            c.settingNamespaces(settings.watchNamespaces());
+        }
     }
 
     public int httpPort() {
@@ -105,6 +121,7 @@ public final class KelpieOperator implements AutoCloseable {
         LOG.info("Stopping the Kelpie operator");
         stopping.set(true);
         operator.stop();
+        topics.close();
         http.close();
         gcMetrics.close();
     }

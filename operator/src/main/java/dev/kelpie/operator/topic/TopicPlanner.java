@@ -45,20 +45,38 @@ public final class TopicPlanner {
     }
 
     /**
-     * @param topic the resource, with the status of earlier reconciles
-     * @param observed the topic in the broker under the managed name, if it exists
+     * The Kafka name the resource manages: the one in its status once a reconcile recorded it (so a later
+     * change of {@code spec.topicName} cannot redirect it to another topic), else {@link #desiredName}.
      */
-    public static TopicPlan plan(Topic topic, Optional<ObservedTopic> observed) {
+    public static String managedName(Topic topic) {
+        return topic.getStatus() != null && topic.getStatus().getTopicName() != null
+                ? topic.getStatus().getTopicName() : desiredName(topic);
+    }
+
+    /**
+     * What is wrong with the resource whatever the broker holds: an invalid spec, or a renamed topic. A
+     * blocking problem means no Admin call at all.
+     */
+    public static List<SpecProblem> refusals(Topic topic) {
         String name = desiredName(topic);
-        String managed = topic.getStatus() != null && topic.getStatus().getTopicName() != null
-                ? topic.getStatus().getTopicName() : name;
+        String managed = managedName(topic);
         List<SpecProblem> problems = validate(topic, name);
         if (!managed.equals(name)) {
             problems.add(SpecProblem.refuse(NOT_SUPPORTED, "topicName cannot change from " + managed + " to "
                     + name + "; create a new Topic instead"));
         }
+        return problems;
+    }
+
+    /**
+     * @param topic the resource, with the status of earlier reconciles
+     * @param observed the topic in the broker under the managed name, if it exists
+     */
+    public static TopicPlan plan(Topic topic, Optional<ObservedTopic> observed) {
+        String name = desiredName(topic);
+        List<SpecProblem> problems = refusals(topic);
         if (problems.stream().anyMatch(SpecProblem::blocking)) {
-            return new TopicPlan(managed, List.of(), problems);
+            return new TopicPlan(managedName(topic), List.of(), problems);
         }
         TopicSpec spec = topic.getSpec();
         SortedMap<String, String> configs = ConfigValues.renderAll(spec.getConfig());

@@ -7,7 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.kelpie.operator.api.Cluster;
 import dev.kelpie.operator.api.ClusterSpec;
 import dev.kelpie.operator.api.StorageSpec;
+import dev.kelpie.operator.api.Topic;
+import dev.kelpie.operator.api.TopicSpec;
 import dev.kelpie.operator.model.OperatorDefaults;
+import dev.kelpie.operator.status.Conditions;
+import dev.kelpie.operator.topic.TopicOutcome;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -37,6 +41,7 @@ class KelpieOperatorTest {
     @Test
     void takesTheLeaseReconcilesAndReportsMetricsAndHealth() throws Exception {
         client.load(getClass().getResourceAsStream("/META-INF/fabric8/clusters.kelpie.dev-v1.yml")).create();
+        client.load(getClass().getResourceAsStream("/META-INF/fabric8/topics.kelpie.dev-v1.yml")).create();
         allowLeases();
         AtomicInteger leaseLost = new AtomicInteger();
         OperatorSettings settings = new OperatorSettings(Set.of("test"), 0, true, "kelpie-operator",
@@ -54,11 +59,19 @@ class KelpieOperatorTest {
                 assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-1");
             });
             client.resource(cluster()).create();
+            client.resource(topicOfAMissingCluster()).create();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     client.apps().statefulSets().inNamespace("test").withName("kc1").get() != null);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Topic topic = client.resources(Topic.class).inNamespace("test").withName("t1").get();
+                assertThat(topic.getStatus()).isNotNull();
+                assertThat(Conditions.find(topic.getStatus().getConditions(), Conditions.READY).getReason())
+                        .isEqualTo(TopicOutcome.REASON_CLUSTER_NOT_FOUND);
+            });
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(port, "/metrics").body())
                     .contains("kelpie_operator_reconciliations_total{kind=\"Cluster\"}")
+                    .contains("kelpie_operator_reconciliations_total{kind=\"Topic\"}")
                     .contains("kelpie_operator_reconciliation_duration_seconds_count{kind=\"Cluster\","
                             + "operation=\"reconcile\",outcome=\"success\"}")
                     .contains("kelpie_operator_reconciliation_duration_seconds_bucket{kind=\"Cluster\","
@@ -98,6 +111,15 @@ class KelpieOperatorTest {
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Topic topicOfAMissingCluster() {
+        Topic topic = new Topic();
+        topic.setMetadata(new ObjectMetaBuilder().withName("t1").withNamespace("test").build());
+        TopicSpec spec = new TopicSpec();
+        spec.setCluster("other");
+        topic.setSpec(spec);
+        return topic;
     }
 
     private static Cluster cluster() {
