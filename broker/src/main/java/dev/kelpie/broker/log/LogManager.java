@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
     static final String DELETE_DIR_SUFFIX = "-delete";
+    /** The longest file name common file systems accept. */
+    private static final int DIR_NAME_BYTES_MAX = 255;
 
     /**
      * Tunables of the manager (Kafka's broker-level names in comments).
@@ -300,14 +302,23 @@ public final class LogManager implements AutoCloseable {
         }
         cleaner.awaitNotCleaning(log);
         log.close();
-        Path doomed = log.dir().resolveSibling(log.dir().getFileName() + "."
-                + UUID.randomUUID().toString().replace("-", "") + DELETE_DIR_SUFFIX);
+        Path doomed = log.dir().resolveSibling(deleteDirName(log.dir().getFileName().toString()));
         try {
             AtomicFiles.renameDurably(log.dir(), doomed);
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot delete the log of " + tp + ": " + e.getMessage(), e);
         }
         env.scheduler().execute(() -> deleteRecursively(doomed));
+    }
+
+    /**
+     * {@code <dir name>.<uuid>-delete}, the directory name cut so the whole fits the 255-byte file-name limit (a
+     * 249-character topic's would not otherwise, and its rename would fail), as Kafka does. Names are ASCII.
+     */
+    static String deleteDirName(String dirName) {
+        String suffix = "." + UUID.randomUUID().toString().replace("-", "") + DELETE_DIR_SUFFIX;
+        int prefixMax = DIR_NAME_BYTES_MAX - suffix.length();
+        return (dirName.length() > prefixMax ? dirName.substring(0, prefixMax) : dirName) + suffix;
     }
 
     private static void deleteRecursively(Path dir) {

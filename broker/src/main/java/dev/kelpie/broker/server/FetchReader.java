@@ -57,7 +57,8 @@ final class FetchReader {
                 if (plan.isolation() == IsolationLevel.READ_COMMITTED) {
                     pd.setAbortedTransactions(new ArrayList<>());
                 }
-                long budget = plan.maxBytes() - bytes;
+                // A negative max.bytes leaves no budget; clamped so the int cast below cannot wrap positive.
+                long budget = Math.max(0, plan.maxBytes() - bytes);
                 try {
                     bytes += readPartition(item, pd, (int) Math.min(item.partitionMaxBytes(), budget), bytes == 0);
                 } catch (ApiException e) {

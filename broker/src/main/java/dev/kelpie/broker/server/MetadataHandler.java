@@ -33,8 +33,8 @@ import org.apache.kafka.common.requests.MetadataResponse;
  * replicas and ISR, from the current image.
  *
  * <p>Topics are asked for by name, or by id from v10 (v12+ answer a null name; an unknown id gets
- * UNKNOWN_TOPIC_ID). With {@code auto.create.topics.enable} and the request allowing it (v4+; always before),
- * missing topics with legal names are created through the controller with the broker defaults, and the
+ * UNKNOWN_TOPIC_ID; neither a name nor an id is INVALID_REQUEST for that entry). With
+ * {@code auto.create.topics.enable} and the request allowing it (v4+; always before), missing topics with legal names are created through the controller with the broker defaults, and the
  * answer waits for them, so the client's first produce needs no retry. Internal topics are never
  * auto-created here. v13's top-level error is NONE.
  *
@@ -120,7 +120,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             image.topics().values().forEach(t -> data.topics().add(describe(image, t, includeOps)));
         } else {
             for (MetadataRequestTopic t : asked) {
-                data.topics().add(describeAsked(image, t, creationErrors, includeOps));
+                data.topics().add(describeAsked(image, t, creationErrors, includeOps, version));
             }
         }
         if (version >= 8 && version <= 10) {
@@ -131,12 +131,17 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     }
 
     private MetadataResponseTopic describeAsked(MetadataImage image, MetadataRequestTopic asked,
-            Map<String, Errors> creationErrors, boolean includeOps) {
+            Map<String, Errors> creationErrors, boolean includeOps, short version) {
         if (byId(asked)) {
             Uuid id = asked.topicId();
             return image.topic(id).map(t -> describe(image, t, includeOps))
                     .orElseGet(() -> new MetadataResponseTopic().setName(null).setTopicId(id)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        }
+        if (asked.name() == null) {
+            // v10+: neither a name nor an id, as Kafka's DeleteTopics answers it.
+            return new MetadataResponseTopic().setName(version >= 12 ? null : "").setTopicId(Uuid.ZERO_UUID)
+                    .setErrorCode(Errors.INVALID_REQUEST.code());
         }
         return image.topic(asked.name()).map(t -> describe(image, t, includeOps)).orElseGet(() -> {
             Errors error = creationErrors.getOrDefault(asked.name(),

@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Heap measurements of the test JVM, which hosts the broker: heap in use after a full collection, and the bytes
- * all threads allocate while a piece of code runs (exact per-thread counters, so a transient multi-gigabyte
- * buffer shows even when no collection sees it).
+ * Heap and CPU measurements of the test JVM, which hosts the broker: heap in use after a full collection, and
+ * the bytes all threads allocate and the CPU time they use while a piece of code runs (exact per-thread
+ * counters, so a transient multi-gigabyte buffer shows even when no collection sees it).
  */
 final class HeapProbe {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -33,14 +33,51 @@ final class HeapProbe {
 
     /** Bytes allocated by every live thread (broker threads included) while {@code task} runs. */
     static long allocatedDuring(Runnable task) {
-        Map<Long, Long> before = allocatedByThread();
+        return measure(task).allocatedBytes();
+    }
+
+    /** What a piece of work cost the whole JVM (test and broker threads). */
+    record Cost(long allocatedBytes, long cpuMs, long wallMs) {
+        @Override
+        public String toString() {
+            return allocatedBytes / (1024 * 1024) + " MiB allocated, " + cpuMs + " ms CPU, " + wallMs + " ms wall";
+        }
+    }
+
+    /**
+     * Allocation and CPU time of every live thread while {@code task} runs. CPU time, unlike wall time, does not
+     * depend on how busy the machine is, so it can be bounded in a test.
+     */
+    static Cost measure(Runnable task) {
+        Map<Long, Long> allocatedBefore = allocatedByThread();
+        Map<Long, Long> cpuBefore = cpuByThread();
+        long startNs = System.nanoTime();
         task.run();
-        Map<Long, Long> after = allocatedByThread();
+        long wallMs = (System.nanoTime() - startNs) / 1_000_000;
+        return new Cost(sinceBefore(allocatedBefore, allocatedByThread()),
+                sinceBefore(cpuBefore, cpuByThread()) / 1_000_000, wallMs);
+    }
+
+    private static long sinceBefore(Map<Long, Long> before, Map<Long, Long> after) {
         long total = 0;
         for (Map.Entry<Long, Long> e : after.entrySet()) {
             total += e.getValue() - before.getOrDefault(e.getKey(), 0L);
         }
         return total;
+    }
+
+    private static Map<Long, Long> cpuByThread() {
+        Map<Long, Long> byThread = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long ns = THREADS.getThreadCpuTime(id);
+            if (ns >= 0) {
+                byThread.put(id, ns);
+            }
+        }
+        if (byThread.isEmpty()) {
+            throw new IllegalStateException("thread CPU time is not available in this JVM");
+        }
+        return byThread;
     }
 
     private static Map<Long, Long> allocatedByThread() {

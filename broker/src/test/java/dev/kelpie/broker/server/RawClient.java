@@ -24,10 +24,15 @@ final class RawClient implements AutoCloseable {
     private int correlationId;
 
     RawClient(int port) {
+        this(port, 15_000);
+    }
+
+    /** @param readTimeoutMs how long a read may wait (for responses to very large requests on a busy machine) */
+    RawClient(int port, int readTimeoutMs) {
         try {
             socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            socket.setSoTimeout(15_000);
+            socket.setSoTimeout(readTimeoutMs);
             in = new DataInputStream(socket.getInputStream());
             out = socket.getOutputStream();
         } catch (IOException e) {
