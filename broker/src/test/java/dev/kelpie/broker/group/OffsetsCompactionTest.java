@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kelpie.broker.log.LogCleaner;
+import dev.kelpie.broker.log.LogEnvironment;
 import dev.kelpie.broker.log.LogManager;
 import dev.kelpie.broker.log.SegmentedLog;
 import dev.kelpie.broker.server.EmbeddedBroker;
@@ -50,7 +51,8 @@ class OffsetsCompactionTest {
     static final EmbeddedBroker BROKER = new EmbeddedBroker(c -> c.withGroupCoordinator(GroupCoordinatorConfig
             .defaults().withInitialRebalanceDelayMs(0).withOffsetsTopic(4, SEGMENT_BYTES)),
             new LogManager.Settings(2, 2, 300_000, 1_000, 60_000,
-                    new LogCleaner.Settings(true, Long.MAX_VALUE, 16L * 1024 * 1024, 50)));
+                    new LogCleaner.Settings(true, Long.MAX_VALUE, 16L * 1024 * 1024, 50),
+                    LogEnvironment.DEFAULT_PRODUCER_ID_EXPIRATION_MS));
 
     @Test
     void repeatedCommitsKeepTheOffsetsTopicBounded() throws Exception {

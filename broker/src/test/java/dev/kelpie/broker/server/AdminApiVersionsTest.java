@@ -66,7 +66,15 @@ class AdminApiVersionsTest {
             Map.entry((short) 22, List.of(0, 5)), Map.entry((short) 23, List.of(2, 4)),
             Map.entry((short) 32, List.of(1, 4)), Map.entry((short) 33, List.of(0, 2)),
             Map.entry((short) 37, List.of(0, 3)), Map.entry((short) 44, List.of(0, 1)),
-            Map.entry((short) 60, List.of(0, 2)), Map.entry((short) 75, List.of(0, 0)));
+            Map.entry((short) 60, List.of(0, 2)), Map.entry((short) 75, List.of(0, 0)),
+            // consumer groups (kafka-protocol.md §1; JoinGroup from 0 for librdkafka)
+            Map.entry((short) 8, List.of(2, 10)), Map.entry((short) 9, List.of(1, 10)),
+            Map.entry((short) 10, List.of(0, 6)), Map.entry((short) 11, List.of(0, 9)),
+            Map.entry((short) 12, List.of(0, 4)), Map.entry((short) 13, List.of(0, 5)),
+            Map.entry((short) 14, List.of(0, 5)), Map.entry((short) 15, List.of(0, 6)),
+            Map.entry((short) 16, List.of(0, 5)), Map.entry((short) 42, List.of(0, 3)),
+            Map.entry((short) 47, List.of(0, 0)), Map.entry((short) 68, List.of(0, 1)),
+            Map.entry((short) 69, List.of(0, 1)));
 
     private static RawClient client() {
         return new RawClient(BROKER.port());
