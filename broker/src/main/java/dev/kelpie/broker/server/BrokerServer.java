@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * started and rethrows. Metrics ({@link #metrics()}) exist from construction, whether or not they are served.
 
  *
- * <p><b>close()</b>, in order: {@code /readyz} turns 503; long-polling fetches are answered at once (so draining does not wait for
- * their {@code max.wait.ms}); the listener stops accepting and drains (requests already read are
- * answered); the controller finishes queued operations; partition threads
- * finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed; the metrics
- * port closes last. Idempotent.
+ * <p><b>close()</b>, in order: {@code /readyz} turns 503; long-polling fetches are answered at once (so
+ * draining does not wait for their {@code max.wait.ms}); the listener stops accepting and drains (requests
+ * already read are answered); the controller finishes queued operations; partition threads finish queued
+ * work; every log is flushed, checkpointed and closed; the metadata log is closed; the metrics port closes
+ * last. Idempotent.
  *
  * <p>The cluster id comes from the caller (start-up reads or writes it in {@code meta.properties}).
  *

@@ -170,7 +170,8 @@ class MetricsIT {
         assertThat(value(prometheus.query("sum(rate(kelpie_request_duration_seconds_count{api=\"Produce\"}[10s]))")))
                 .isPositive();
         assertThat(value(prometheus.query("histogram_quantile(0.99, sum by (le) "
-                + "(rate(kelpie_request_duration_seconds_bucket{api=\"Produce\"}[10s])))"))).isPositive().isLessThan(30);
+                + "(rate(kelpie_request_duration_seconds_bucket{api=\"Produce\"}[10s])))")))
+                .isPositive().isLessThan(30);
     }
 
     /** The reason when every metric {@code expr} selects has a prefix listed in {@link #EMPTY_BY_DESIGN}. */
@@ -199,8 +200,11 @@ class MetricsIT {
                         assertThat(r.path("lastEvaluation").asText()).as(r.toString()).doesNotStartWith("0001");
                     });
                 });
-        JsonNode firing = prometheus.getJson("/api/v1/alerts").path("data").path("alerts");
-        assertThat(firing).as("alerts on a healthy broker").isEmpty();
+        List<String> alerts = new ArrayList<>();
+        prometheus.getJson("/api/v1/alerts").path("data").path("alerts")
+                .forEach(a -> alerts.add(a.path("labels").path("alertname").asText()));
+        // the disk alerts depend on the machine's file system, not on the broker
+        assertThat(alerts).as("alerts on a healthy broker").allMatch(name -> name.startsWith("KelpieDisk"));
     }
 
     /** A producer (acks=all) and a consumer of {@link #TOPIC}'s partitions, each on its own thread. */
