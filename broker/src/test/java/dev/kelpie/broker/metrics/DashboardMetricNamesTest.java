@@ -2,10 +2,12 @@ package dev.kelpie.broker.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kelpie.broker.server.EmbeddedBroker;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +61,10 @@ class DashboardMetricNamesTest {
         BROKER.server().metrics().bindGroups(() -> CompletableFuture.completedFuture(List.of(
                 new GroupStateSource.Group("g", "consumer", "Stable", 1, List.of(
                         new GroupStateSource.PartitionOffset("names", 0, 5, 10, 5))))), 100);
+        // Micrometer registers jvm_gc_pause_seconds at the first GC it is notified of; make sure there was one
+        System.gc();
+        await().atMost(Duration.ofSeconds(10)).until(() -> BROKER.server().metrics().scrape()
+                .contains("jvm_gc_pause_seconds_count"));
         registered = sampleNames(BROKER.server().metrics().scrape());
     }
 
