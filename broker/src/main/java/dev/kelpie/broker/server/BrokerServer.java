@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  * means the bound port); (6) let requests through: requests that arrive between (4) and (6) wait. It
  * returns when the broker serves, and {@code /readyz} answers 200 from then on. A failure closes what was
  * started and rethrows. Metrics ({@link #metrics()}) exist from construction, whether or not they are served.
-
  *
  * <p><b>close()</b>, in order: {@code /readyz} turns 503; long-polling fetches are answered at once (so
  * draining does not wait for their {@code max.wait.ms}); the listener stops accepting and drains (requests
