@@ -74,6 +74,7 @@ final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(FRAME_DECODER, new FrameDecoder(config.socketRequestBytesMax(), config.requestReadTimeoutMs()));
         pipeline.addLast(REQUEST_DECODER, new RequestDecoder(parser, config.listenerName(), clock));
         pipeline.addLast(RESPONSE_ENCODER, new ResponseEncoder());
-        pipeline.addLast(REQUEST_DISPATCHER, new RequestDispatcher(handler, config.inFlightRequestsPerConnectionMax(), queues));
+        pipeline.addLast(REQUEST_DISPATCHER, new RequestDispatcher(handler, config.inFlightRequestsPerConnectionMax(),
+                queues));
     }
 }

@@ -57,7 +57,6 @@ import org.slf4j.LoggerFactory;
  * means the bound port); (6) let requests through: requests that arrive between (4) and (6) wait. It
  * returns when the broker serves, and {@code /readyz} answers 200 from then on. A failure closes what was
  * started and rethrows. Metrics ({@link #metrics()}) exist from construction, whether or not they are served.
-
  *
  * <p><b>close()</b>, in order: {@code /readyz} turns 503; the group coordinator unloads (held
  * JoinGroup/SyncGroup answers get NOT_COORDINATOR, so no request waits for a rebalance); long-polling fetches

@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,6 +46,7 @@ class MetricsIT {
     private static final String TOPIC = "metrics-it";
     private static final Pattern METRICS_URL = Pattern.compile("metrics http://([^/]+)/metrics");
     /** Values for the dashboards' variables, as Grafana's "All" or the test's own topic. */
+    private static final String GROUP = "metrics-it-group";
     private static final Map<String, String> VARIABLES = Map.of("namespace", ".*", "cluster", ".*", "topic", TOPIC,
             "group", ".*", "kind", ".*", "__rate_interval", "10s", "__interval", "5s", "__range", "1m");
     /**
@@ -54,8 +54,6 @@ class MetricsIT {
      * be empty (so the list cannot go stale).
      */
     static final Map<String, String> EMPTY_BY_DESIGN = Map.of(
-            "kelpie_group_", "empty until groups land: the group coordinator (branch groups) binds its "
-                    + "GroupStateSource, which registers kelpie_group_*; GroupMetricsTest covers those series",
             "kelpie_operator_", "the operator needs a Kubernetes API server, so this test does not run it; its "
                     + "names are pinned in DashboardMetricNamesTest.OPERATOR_METRICS");
 
@@ -130,7 +128,9 @@ class MetricsIT {
         await("scrapes with traffic").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500))
                 .until(() -> value(prometheus.query("count_over_time(kelpie_broker_info[1m])")) >= 5
                         && value(prometheus.query("sum(rate(kelpie_topic_in_bytes_total[10s]))")) > 0
-                        && value(prometheus.query("sum(rate(kelpie_topic_out_bytes_total[10s]))")) > 0);
+                        && value(prometheus.query("sum(rate(kelpie_topic_out_bytes_total[10s]))")) > 0
+                        // the group has joined and committed for a few scrapes: lag and deriv() have points
+                        && value(prometheus.query("max(count_over_time(kelpie_group_committed_offset[1m]))")) >= 3);
         assertThat(load.produced()).isPositive();
         assertThat(load.consumed()).isPositive();
     }
@@ -170,7 +170,8 @@ class MetricsIT {
         assertThat(value(prometheus.query("sum(rate(kelpie_request_duration_seconds_count{api=\"Produce\"}[10s]))")))
                 .isPositive();
         assertThat(value(prometheus.query("histogram_quantile(0.99, sum by (le) "
-                + "(rate(kelpie_request_duration_seconds_bucket{api=\"Produce\"}[10s])))"))).isPositive().isLessThan(30);
+                + "(rate(kelpie_request_duration_seconds_bucket{api=\"Produce\"}[10s])))")))
+                .isPositive().isLessThan(30);
     }
 
     /** The reason when every metric {@code expr} selects has a prefix listed in {@link #EMPTY_BY_DESIGN}. */
@@ -199,11 +200,17 @@ class MetricsIT {
                         assertThat(r.path("lastEvaluation").asText()).as(r.toString()).doesNotStartWith("0001");
                     });
                 });
-        JsonNode firing = prometheus.getJson("/api/v1/alerts").path("data").path("alerts");
-        assertThat(firing).as("alerts on a healthy broker").isEmpty();
+        List<String> alerts = new ArrayList<>();
+        prometheus.getJson("/api/v1/alerts").path("data").path("alerts")
+                .forEach(a -> alerts.add(a.path("labels").path("alertname").asText()));
+        // the disk alerts depend on the machine's file system, not on the broker
+        assertThat(alerts).as("alerts on a healthy broker").allMatch(name -> name.startsWith("KelpieDisk"));
     }
 
-    /** A producer (acks=all) and a consumer of {@link #TOPIC}'s partitions, each on its own thread. */
+    /**
+     * A producer (acks=all) and a consumer in group {@link #GROUP} that commits as it goes (so the group
+     * series have data), each on its own thread.
+     */
     private static final class Load implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong produced = new AtomicLong();
@@ -254,10 +261,11 @@ class MetricsIT {
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+            p.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 500);
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
-                consumer.assign(List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1),
-                        new TopicPartition(TOPIC, 2)));
+                consumer.subscribe(List.of(TOPIC));
                 while (running.get()) {
                     consumed.addAndGet(consumer.poll(Duration.ofMillis(200)).count());
                 }

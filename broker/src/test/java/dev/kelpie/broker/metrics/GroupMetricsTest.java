@@ -33,15 +33,18 @@ class GroupMetricsTest {
                             offset("refunds", 0, 7, -1)),
                     group("audit", "Empty", 0, offset("orders", 0, 100, 100)))));
             Scrape s = new Scrape(metrics.scrape());
-            assertThat(s.value("kelpie_group_lag", "group", "billing", "topic", "orders", "partition", "0")).hasValue(10);
-            assertThat(s.value("kelpie_group_lag", "group", "billing", "topic", "orders", "partition", "1")).hasValue(5);
+            assertThat(s.value("kelpie_group_lag", "group", "billing", "topic", "orders", "partition", "0"))
+                    .hasValue(10);
+            assertThat(s.value("kelpie_group_lag", "group", "billing", "topic", "orders", "partition", "1"))
+                    .hasValue(5);
             assertThat(s.value("kelpie_group_topic_lag", "group", "billing", "topic", "orders")).hasValue(15);
             assertThat(s.value("kelpie_group_topic_lag", "group", "audit", "topic", "orders")).hasValue(0);
             assertThat(s.find("kelpie_group_lag", "topic", "refunds")).as("unknown log end: no lag").isEmpty();
             assertThat(s.value("kelpie_group_committed_offset", "group", "billing", "topic", "refunds", "partition",
                     "0")).hasValue(7);
             assertThat(s.value("kelpie_group_members", "group", "billing")).hasValue(2);
-            assertThat(s.value("kelpie_group_state", "group", "audit", "type", "classic", "state", "Empty")).hasValue(1);
+            assertThat(s.value("kelpie_group_state", "group", "audit", "type", "classic", "state", "Empty"))
+                    .hasValue(1);
 
             // the group is deleted and another rebalances: series follow, none linger
             answer.set(CompletableFuture.completedFuture(List.of(group("billing", "PreparingRebalance", 1,
