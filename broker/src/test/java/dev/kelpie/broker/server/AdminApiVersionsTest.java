@@ -82,7 +82,11 @@ class AdminApiVersionsTest {
                         BROKER.server().partitionManager() == null ? List.of()
                                 : List.of((short) 0, (short) 1, (short) 2, (short) 3, (short) 18, (short) 19,
                                         (short) 20, (short) 21, (short) 22, (short) 23, (short) 32, (short) 33,
-                                        (short) 37, (short) 44, (short) 60, (short) 75));
+                                        (short) 37, (short) 44, (short) 60, (short) 75,
+                                        // the group coordinator's
+                                        (short) 8, (short) 9, (short) 10, (short) 11, (short) 12, (short) 13,
+                                        (short) 14, (short) 15, (short) 16, (short) 42, (short) 47, (short) 68,
+                                        (short) 69));
                 assertThat(byKey.get((short) 0).minVersion()).isZero();
                 assertThat(byKey.get((short) 0).maxVersion()).isEqualTo(ApiKeys.PRODUCE.latestVersion());
                 assertThat(byKey.get((short) 1).minVersion()).isEqualTo((short) 4);
