@@ -52,6 +52,7 @@ final class CompactionPass {
     private final Throttler throttler;
     private final LogMetrics metrics;
     private final KeyOffsetMap map;
+    private final long truncationsAtStart;
     private ByteBuffer readBuffer = ByteBuffer.allocate(256 * 1024);
     private ByteBuffer writeBuffer = ByteBuffer.allocate(256 * 1024);
 
@@ -62,6 +63,26 @@ final class CompactionPass {
         this.throttler = throttler;
         this.metrics = metrics;
         this.map = new KeyOffsetMap(dedupeBufferBytes);
+        this.truncationsAtStart = log.truncationCount();
+    }
+
+    /** A truncation or close ran during the pass: its reads may have failed for that reason alone. */
+    static final class AbortedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AbortedException() {
+            super("log truncated during compaction", null, false, false);
+        }
+    }
+
+    /** Corruption takes the log offline, unless a concurrent truncation explains the bad read. */
+    private RuntimeException corruption(LogSegment src, int position, Exception e) {
+        if (log.truncationCount() != truncationsAtStart || !log.isOnline()) {
+            return new AbortedException();
+        }
+        SegmentCorruptedException c = new SegmentCorruptedException(src.logFile(), position,
+                String.valueOf(e.getMessage()), e);
+        return log.offline(c.getMessage(), c);
     }
 
     /** First offset that may not be cleaned yet: a segment boundary. */
@@ -161,9 +182,7 @@ final class CompactionPass {
         try {
             batch.ensureValid();
         } catch (KafkaException e) {
-            SegmentCorruptedException c = new SegmentCorruptedException(s.logFile(), batch.position(),
-                    e.getMessage(), e);
-            throw log.offline(c.getMessage(), c);
+            throw corruption(s, batch.position(), e);
         }
     }
 
@@ -252,8 +271,7 @@ final class CompactionPass {
                 result = MemoryRecords.readableRecords(in).filterTo(filter, writeBuffer, BufferSupplier.NO_CACHING,
                         SegmentedLog.MAX_RECORD_BYTES);
             } catch (KafkaException e) {
-                SegmentCorruptedException c = new SegmentCorruptedException(src.logFile(), position, e.getMessage(), e);
-                throw log.offline(c.getMessage(), c);
+                throw corruption(src, position, e);
             }
             if (result.bytesRead() == 0) {
                 growReadBuffer(src, in, position);
@@ -275,9 +293,7 @@ final class CompactionPass {
     private void growReadBuffer(LogSegment src, ByteBuffer in, int position) {
         int needed = in.limit() >= 12 ? in.getInt(8) + 12 : -1;
         if (needed <= in.capacity()) {
-            SegmentCorruptedException c = new SegmentCorruptedException(src.logFile(), position,
-                    "batch of " + needed + " bytes does not parse", null);
-            throw log.offline(c.getMessage(), c);
+            throw corruption(src, position, new KafkaException("batch of " + needed + " bytes does not parse"));
         }
         readBuffer = ByteBuffer.allocate(needed);
     }

@@ -143,7 +143,7 @@ public final class LogCleaner implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Cleaning {} failed; it will be retried", log.topicPartition(), e);
             return false;
-        } catch (KafkaStorageException e) {
+        } catch (KafkaStorageException | CompactionPass.AbortedException e) {
             return false;
         } catch (InterruptedException e) {
             LOG.info("Cleaning {} stopped: {}", log.topicPartition(), e.getMessage());

@@ -16,8 +16,21 @@ public final class LogEnvironment implements AutoCloseable {
     private final GroupCommitFlusher flusher;
     private final ScheduledExecutorService scheduler;
     private final LogMetrics metrics = new LogMetrics();
+    private final long producerIdExpirationMs;
+
+    /** Kafka's default {@code producer.id.expiration.ms}: one day. */
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000L;
 
     public LogEnvironment(int flushThreads) {
+        this(flushThreads, DEFAULT_PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    /**
+     * @param flushThreads group-commit flusher threads
+     * @param producerIdExpirationMs {@code producer.id.expiration.ms}: idle producers are forgotten after this
+     */
+    public LogEnvironment(int flushThreads, long producerIdExpirationMs) {
+        this.producerIdExpirationMs = producerIdExpirationMs;
         this.flusher = new GroupCommitFlusher(flushThreads);
         ScheduledThreadPoolExecutor exec = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = Executors.defaultThreadFactory().newThread(r);
@@ -39,6 +52,10 @@ public final class LogEnvironment implements AutoCloseable {
 
     public LogMetrics metrics() {
         return metrics;
+    }
+
+    public long producerIdExpirationMs() {
+        return producerIdExpirationMs;
     }
 
     /** Stops the flusher; runs the already scheduled deletions now. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       its offset range, then is renamed live.</li>
  *   <li>Segments from the one holding the recovery point to the end are scanned batch by batch (magic, CRC,
  *       ascending offsets) and their indexes rebuilt; so is any older segment whose index files are missing
- *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) nothing is scanned.</li>
+ *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) only the tail of the last
+ *       segment after its last index entry is checked, and the segment recovered if that tail is bad.</li>
  *   <li>An invalid tail of the last segment is a torn write: it is truncated, logged and counted. Invalid
  *       bytes anywhere else cannot come from a torn write (a segment is fsynced before its successor is
  *       created), so they are damage: loading stops and the log opens offline, naming file and position.</li>
@@ -47,17 +47,14 @@ final class LogLoader {
     private final LogConfig config;
     private final long nowMs;
     private final LeaderEpochFileCache epochs;
-    private final Consumer<RecordBatch> onRecoveredBatch;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
 
-    LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs, LeaderEpochFileCache epochs,
-            Consumer<RecordBatch> onRecoveredBatch) {
+    LogLoader(Path dir, TopicPartition tp, LogConfig config, long nowMs, LeaderEpochFileCache epochs) {
         this.dir = dir;
         this.tp = tp;
         this.config = config;
         this.nowMs = nowMs;
         this.epochs = epochs;
-        this.onRecoveredBatch = onRecoveredBatch;
     }
 
     Loaded load(PartitionCheckpoint checkpoint) throws IOException {
@@ -91,7 +88,11 @@ final class LogLoader {
             LogSegment seg = e.getValue();
             Long nextBase = segments.higherKey(e.getKey());
             boolean last = nextBase == null;
-            if (seg.baseOffset() >= recoverFrom || !indexesUsable(seg, nextBase)) {
+            boolean tornTail = last && seg.baseOffset() < recoverFrom && !seg.tailIsValid();
+            if (tornTail) {
+                LOG.warn("{}: {} ends in invalid bytes despite a clean shutdown; recovering it", tp, seg.logFile());
+            }
+            if (tornTail || seg.baseOffset() >= recoverFrom || !indexesUsable(seg, nextBase)) {
                 LogSegment.RecoveryResult r = seg.recover(last, this::onBatch);
                 if (r.corruption() != null) {
                     return offline(r.corruption());
@@ -108,7 +109,7 @@ final class LogLoader {
             }
         }
         LogSegment active = segments.lastEntry().getValue();
-        active.makeActive(config.segmentIndexBytes());
+        active.makeActive();
         long logEnd = active.readNextOffset();
         long logStart = Math.min(Math.max(checkpoint.logStartOffset(), segments.firstKey()), logEnd);
         epochs.truncateFromEnd(logEnd);
@@ -119,7 +120,6 @@ final class LogLoader {
 
     private void onBatch(RecordBatch batch) {
         epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
-        onRecoveredBatch.accept(batch);
     }
 
     private long recoveryStart(PartitionCheckpoint checkpoint) {

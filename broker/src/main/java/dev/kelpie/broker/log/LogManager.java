@@ -60,22 +60,25 @@ public final class LogManager implements AutoCloseable {
      * @param flushCheckIntervalMs {@code log.flush.scheduler.interval.ms} (interval flush policy)
      * @param checkpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms}
      * @param cleaner compaction settings
+     * @param producerIdExpirationMs {@code producer.id.expiration.ms}
      */
     public record Settings(int flushThreads, int recoveryThreads, long retentionCheckIntervalMs,
-            long flushCheckIntervalMs, long checkpointIntervalMs, LogCleaner.Settings cleaner) {
+            long flushCheckIntervalMs, long checkpointIntervalMs, LogCleaner.Settings cleaner,
+            long producerIdExpirationMs) {
 
         public Settings {
             if (flushThreads < 1 || recoveryThreads < 1 || retentionCheckIntervalMs < 1 || flushCheckIntervalMs < 1
-                    || checkpointIntervalMs < 1) {
+                    || checkpointIntervalMs < 1 || producerIdExpirationMs < 1) {
                 throw new IllegalArgumentException("LogManager settings must be positive: " + flushThreads + ", "
                         + recoveryThreads + ", " + retentionCheckIntervalMs + ", " + flushCheckIntervalMs + ", "
                         + checkpointIntervalMs);
             }
         }
 
-        /** Kafka's defaults: 5 min retention checks, 60 s checkpoints; two flusher threads. */
+        /** Kafka's defaults: 5 min retention checks, 60 s checkpoints, 1 day producer expiry; two flushers. */
         public static Settings defaults() {
-            return new Settings(2, 2, 300_000, 1_000, 60_000, LogCleaner.Settings.defaults());
+            return new Settings(2, 2, 300_000, 1_000, 60_000, LogCleaner.Settings.defaults(),
+                    LogEnvironment.DEFAULT_PRODUCER_ID_EXPIRATION_MS);
         }
     }
 
@@ -106,7 +109,7 @@ public final class LogManager implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.ownerExecutor = ownerExecutor;
-        this.env = new LogEnvironment(settings.flushThreads());
+        this.env = new LogEnvironment(settings.flushThreads(), settings.producerIdExpirationMs());
         this.cleaner = new LogCleaner(settings.cleaner(), clock, env.metrics(), this::allLogs);
     }
 

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * reaches zero, so a slice of a deleted segment stays readable; deleted files are unlinked separately
  * (after {@code file.delete.delay.ms}), which open descriptors survive.
  *
- * <p>Lazy verification: batches below {@link #verifiedBytes()} were CRC-checked by this process (written
- * from validated memory, or scanned). Reads of older bytes verify them first, so a corrupt batch in a segment
- * that recovery did not scan is detected before it is served.
+ * <p>Lazy verification: bytes this process has not checked may be damaged on disk. Trusted are the prefix below
+ * {@link #verifiedBytes()} (scanned, or written from validated memory right after it) and everything from
+ * {@code appendedFrom} on (written by this process after it opened the segment). Reads verify the rest
+ * before handing it out, so a corrupt batch in a segment recovery did not scan is never served, and bytes
+ * are CRC-checked at most once per process when read sequentially.
  *
  * <p>Thread-safety: mutating methods ({@code append}, {@code truncateTo}, {@code onBecomeInactive},
  * {@code recover}, {@code resizeIndexes}) are called by the log's owner thread only. Reads, lookups,
@@ -60,9 +62,12 @@ final class LogSegment {
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final int indexIntervalBytes;
+    private final int maxIndexBytes;
     private final long createdMs;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicInteger verifiedBytes = new AtomicInteger();
+    /** Position from which every byte was appended by this process, or -1. */
+    private volatile int appendedFrom = -1;
     private int bytesSinceLastIndexEntry;
     private volatile MaxTimestamp maxTimestamp;
     private volatile long firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -70,12 +75,13 @@ final class LogSegment {
     private boolean indexesMissing;
 
     private LogSegment(long baseOffset, FileRecords records, OffsetIndex offsetIndex, TimeIndex timeIndex,
-            int indexIntervalBytes, long createdMs) {
+            int indexIntervalBytes, int maxIndexBytes, long createdMs) {
         this.baseOffset = baseOffset;
         this.records = records;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
         this.indexIntervalBytes = indexIntervalBytes;
+        this.maxIndexBytes = maxIndexBytes;
         this.createdMs = createdMs;
         TimeIndex.Entry last = timeIndex.lastEntry();
         this.maxTimestamp = new MaxTimestamp(last.timestamp(), last.offset());
@@ -103,7 +109,8 @@ final class LogSegment {
             offsetIndex = new OffsetIndex(file(dir, baseOffset, INDEX_SUFFIX, suffix), baseOffset, maxIndexBytes);
             TimeIndex timeIndex = new TimeIndex(file(dir, baseOffset, TIME_INDEX_SUFFIX, suffix), baseOffset,
                     maxIndexBytes);
-            return new LogSegment(baseOffset, records, offsetIndex, timeIndex, indexIntervalBytes, nowMs);
+            return new LogSegment(baseOffset, records, offsetIndex, timeIndex, indexIntervalBytes, maxIndexBytes,
+                    nowMs);
         } catch (IOException | RuntimeException e) {
             if (offsetIndex != null) {
                 offsetIndex.close();
@@ -183,7 +190,10 @@ final class LogSegment {
      */
     void append(MemoryRecords batches) throws IOException {
         int position = records.sizeInBytes();
-        boolean wasVerified = verifiedBytes.get() == position;
+        boolean contiguous = verifiedBytes.get() >= position;
+        if (!contiguous && appendedFrom < 0) {
+            appendedFrom = position;
+        }
         records.append(batches);
         long next = -1;
         for (MutableRecordBatch batch : batches.batches()) {
@@ -194,8 +204,8 @@ final class LogSegment {
         if (next >= 0) {
             nextOffsetHint = next;
         }
-        if (wasVerified) {
-            verifiedBytes.set(position);
+        if (contiguous) {
+            verifiedBytes.accumulateAndGet(position, Math::max);
         }
     }
 
@@ -267,15 +277,17 @@ final class LogSegment {
      */
     void verifyRange(int from, int to) {
         int verified = verifiedBytes.get();
-        if (to <= verified) {
+        int trusted = appendedFrom;
+        if (to <= verified || (trusted >= 0 && from >= trusted)) {
             return;
         }
+        int end = trusted >= 0 ? Math.min(to, trusted) : to;
         int start = Math.max(from, verified);
         int position = start;
         try {
             for (FileChannelRecordBatch batch : records.batchesFrom(start)) {
                 position = batch.position();
-                if (position >= to) {
+                if (position >= end) {
                     break;
                 }
                 checkBatch(batch, -1);
@@ -286,12 +298,13 @@ final class LogSegment {
         } catch (KafkaException e) {
             throw new SegmentCorruptedException(logFile(), position, e.getMessage(), e);
         }
-        if (position < to) {
-            throw new SegmentCorruptedException(logFile(), position, "batch framing ends before position " + to,
+        if (position < end) {
+            throw new SegmentCorruptedException(logFile(), position, "batch framing ends before position " + end,
                     null);
         }
         if (start == verified) {
-            verifiedBytes.accumulateAndGet(position, Math::max);
+            int mark = trusted >= 0 && position >= trusted ? Math.max(position, records.sizeInBytes()) : position;
+            verifiedBytes.accumulateAndGet(mark, Math::max);
         }
     }
 
@@ -307,6 +320,23 @@ final class LogSegment {
         }
     }
 
+    /**
+     * Whether the batches from the last offset index entry to the end of the file are whole and valid: a
+     * cheap check (at most {@code index.interval.bytes} plus one batch) of a segment that is not recovered.
+     */
+    boolean tailIsValid() {
+        int position = offsetIndex.lastEntry().position();
+        try {
+            for (FileChannelRecordBatch batch : records.batchesFrom(position)) {
+                checkBatch(batch, -1);
+                position = batch.position() + batch.sizeInBytes();
+            }
+        } catch (KafkaException e) {
+            return false;
+        }
+        return position == records.sizeInBytes();
+    }
+
     /** Outcome of {@link #recover}. */
     record RecoveryResult(int validBytes, int truncatedBytes, SegmentCorruptedException corruption) {}
 
@@ -320,6 +350,8 @@ final class LogSegment {
         indexesMissing = false;
         offsetIndex.reset();
         timeIndex.reset();
+        offsetIndex.resize(maxIndexBytes);
+        timeIndex.resize(maxIndexBytes);
         bytesSinceLastIndexEntry = 0;
         maxTimestamp = new MaxTimestamp(RecordBatch.NO_TIMESTAMP, baseOffset);
         firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -350,26 +382,30 @@ final class LogSegment {
         }
         nextOffsetHint = next;
         verifiedBytes.set(valid);
+        appendedFrom = -1;
         return new RecoveryResult(valid, truncated, truncateInvalidTail ? null : corruption);
     }
 
     /**
      * Removes every batch holding an offset ≥ {@code offset} (the batch holding {@code offset} goes
-     * entirely). Returns the bytes removed.
+     * entirely). Returns the base offset of the first removed batch, or -1 when nothing was removed.
      */
-    int truncateTo(long offset) throws IOException {
+    long truncateTo(long offset) throws IOException {
         FileRecords.LogOffsetPosition mapping = translateOffset(offset);
         if (mapping == null) {
-            return 0;
+            return -1;
         }
         offsetIndex.truncateToOffset(offset);
         timeIndex.truncateToOffset(offset);
-        int removed = records.truncateTo(mapping.position);
+        records.truncateTo(mapping.position);
         verifiedBytes.accumulateAndGet(mapping.position, Math::min);
+        if (appendedFrom > mapping.position) {
+            appendedFrom = mapping.position;
+        }
         bytesSinceLastIndexEntry = mapping.position - offsetIndex.lastEntry().position();
         recomputeTimestamps();
         nextOffsetHint = -1;
-        return removed;
+        return mapping.offset;
     }
 
     /**
@@ -394,7 +430,7 @@ final class LogSegment {
     }
 
     /** Prepares the last segment to take appends (indexes back to full size, in-memory state derived). */
-    void makeActive(int maxIndexBytes) {
+    void makeActive() {
         offsetIndex.resize(maxIndexBytes);
         timeIndex.resize(maxIndexBytes);
         recomputeTimestamps();

@@ -147,6 +147,10 @@ abstract class MappedIndex implements AutoCloseable {
             keep = 0;
         }
         entries = keep;
+        // zero the dropped entries so a later crash cannot resurrect them as a valid-looking prefix
+        for (int i = keep * entrySize; i < n * entrySize; i++) {
+            buf.put(i, (byte) 0);
+        }
     }
 
     /** Drops every entry. */

@@ -23,9 +23,11 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.FileLogInputStream;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final LogEnvironment env;
     private final boolean ownsEnv;
     private final LeaderEpochFileCache epochs;
+    private final ProducerStateManager producers;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final DurabilityWaiters waiters;
     private final ReentrantLock structureLock = new ReentrantLock();
@@ -78,6 +81,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private volatile long highWatermark = Long.MAX_VALUE;
     private volatile String offlineReason;
     private volatile boolean closed;
+    /** Bumped before any truncation touches a file: concurrent readers tell a race from corruption. */
+    private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
     private long unflushedMessages;
     private long lastFlushMs;
 
@@ -90,6 +95,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         this.env = env;
         this.ownsEnv = ownsEnv;
         this.epochs = epochs;
+        this.producers = new ProducerStateManager(dir, env.producerIdExpirationMs(), clock);
         this.segments = loaded.segments();
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
@@ -137,14 +143,20 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             }
             PartitionCheckpoint checkpoint = PartitionCheckpoint.read(dir);
             LeaderEpochFileCache epochs = new LeaderEpochFileCache(dir);
-            LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs, batch -> { });
+            LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs);
             LogLoader.Loaded loaded = loader.load(checkpoint);
             SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded);
             env.metrics().recoveryTruncated(loaded.truncatedBytes());
             if (loaded.corruption() != null) {
                 log.markOffline(loaded.corruption().getMessage(), loaded.corruption());
-            } else {
+                return log;
+            }
+            try {
+                log.reloadProducerState();
                 log.writeCheckpoint(false);
+            } catch (KafkaStorageException e) {
+                // the log is offline and logged why; it is still returned so its state can be reported
+                LOG.debug("{} opened offline", tp, e);
             }
             return log;
         } catch (IOException | UncheckedIOException e) {
@@ -259,6 +271,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         LogConfig cfg = config;
         long now = clock.wallMs();
         BatchValidator.Summary summary = BatchValidator.validateLeader(records, cfg, now, buffers);
+        for (MutableRecordBatch batch : records.batches()) {
+            Optional<ProducerStateManager.DuplicateBatch> dup = producers.validate(batch);
+            if (dup.isPresent()) {
+                ProducerStateManager.DuplicateBatch d = dup.get();
+                return new LogAppendInfo(d.firstOffset(), d.lastOffset(), d.appendTimeMs(), logStartOffset,
+                        summary.recordCount(), true);
+            }
+        }
         long first = logEndOffset;
         long next = first;
         for (MutableRecordBatch batch : records.batches()) {
@@ -273,6 +293,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         assignEpoch(leaderEpoch, first);
         long maxTs = cfg.logAppendTime() ? now : summary.maxTimestamp();
         write(records, summary.batchCount(), summary.recordCount(), next - 1, maxTs);
+        for (MutableRecordBatch batch : records.batches()) {
+            producers.update(batch, cfg.logAppendTime() ? now : -1);
+        }
         return new LogAppendInfo(first, next - 1, cfg.logAppendTime() ? now : -1, logStartOffset,
                 summary.recordCount(), false);
     }
@@ -291,6 +314,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             last = batch.lastOffset();
         }
         write(records, summary.batchCount(), summary.recordCount(), last, summary.maxTimestamp());
+        for (MutableRecordBatch batch : records.batches()) {
+            producers.update(batch, appendTimeOf(batch));
+        }
         return new LogAppendInfo(first, last, -1, logStartOffset, summary.recordCount(), false);
     }
 
@@ -313,7 +339,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         unflushedMessages += recordCount;
         LogConfig cfg = config;
         if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
-            flush();
+            flushData();
         }
     }
 
@@ -352,6 +378,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
         // every offset below the new base is in a segment fsynced at its roll
         waiters.advance(created.baseOffset());
+        snapshotProducers(created.baseOffset());
         writeCheckpoint(false);
         return created;
     }
@@ -362,6 +389,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     public CompletableFuture<Void> awaitDurable(long offsetExclusive) {
         if (offlineReason != null) {
             return CompletableFuture.failedFuture(storageError());
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new KafkaStorageException("Log " + tp + " is closed"));
         }
         if (config.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
             return CompletableFuture.completedFuture(null);
@@ -414,6 +444,12 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     @Override
     public void flush() {
+        flushData();
+        writeCheckpoint(false);
+    }
+
+    /** fsyncs the data written so far; the recovery-point checkpoint follows at the next roll or checkpoint. */
+    private void flushData() {
         checkOnline();
         flushLock.lock();
         try {
@@ -425,7 +461,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } finally {
             flushLock.unlock();
         }
-        writeCheckpoint(false);
     }
 
     /** flush.ms for the interval policy; called periodically by the owner or the {@link LogManager}. */
@@ -435,7 +470,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return;
         }
         if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > waiters.durableOffset()) {
-            flush();
+            flushData();
         }
     }
 
@@ -455,6 +490,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
         while (true) {
             checkOnline();
+            long truncationsAtStart = truncations.get();
             long leo = logEndOffset;
             long lso = logStartOffset;
             if (startOffset < lso || startOffset > leo) {
@@ -466,66 +502,20 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 return new LogReadInfo(emptySlice(), lso, leo);
             }
             Long floor = segments.floorKey(startOffset);
-            FileSlice slice = readSegments(floor == null ? segments.firstKey() : floor, startOffset,
-                    Math.max(0, maxBytes), bound, minOneBatch);
+            FileSlice slice;
+            try {
+                slice = SegmentReads.read(segments, floor == null ? segments.firstKey() : floor, startOffset,
+                        Math.max(0, maxBytes), bound, minOneBatch, this::emptySlice);
+            } catch (SegmentCorruptedException c) {
+                if (truncations.get() != truncationsAtStart) {
+                    continue;
+                }
+                throw offline(c.getMessage(), c);
+            }
             if (slice != null) {
                 return new LogReadInfo(slice, lso, leo);
             }
         }
-    }
-
-    /** Null when a segment vanished under the read (deleted concurrently): the caller retries. */
-    private FileSlice readSegments(long fromBase, long startOffset, int maxBytes, long bound, boolean minOneBatch) {
-        for (Map.Entry<Long, LogSegment> e : segments.tailMap(fromBase, true).entrySet()) {
-            LogSegment seg = e.getValue();
-            if (seg.baseOffset() >= bound && seg.baseOffset() > startOffset) {
-                break;
-            }
-            if (!seg.tryRetain()) {
-                return null;
-            }
-            boolean handedOff = false;
-            try {
-                FileRecords.LogOffsetPosition start = seg.translateOffset(startOffset);
-                if (start == null) {
-                    continue;
-                }
-                Long nextBase = segments.higherKey(seg.baseOffset());
-                FileSlice slice = sliceOf(seg, start, maxBytes, bound, nextBase, minOneBatch);
-                handedOff = slice.sizeInBytes() > 0;
-                return slice;
-            } finally {
-                if (!handedOff) {
-                    seg.release();
-                }
-            }
-        }
-        return emptySlice();
-    }
-
-    private FileSlice sliceOf(LogSegment seg, FileRecords.LogOffsetPosition start, int maxBytes, long bound,
-            Long nextBase, boolean minOneBatch) {
-        int limit = seg.sizeInBytes();
-        if (nextBase == null || bound < nextBase) {
-            FileRecords.LogOffsetPosition cut = seg.translateOffset(bound);
-            if (cut != null) {
-                limit = Math.min(limit, cut.position);
-            }
-        }
-        if (limit <= start.position) {
-            return emptySlice();
-        }
-        long want = minOneBatch ? Math.max(maxBytes, start.size) : maxBytes;
-        int end = seg.batchBoundaryAtOrBelow(start.position, (int) Math.min(limit, start.position + want));
-        if (end <= start.position) {
-            return emptySlice();
-        }
-        try {
-            seg.verifyRange(start.position, end);
-        } catch (SegmentCorruptedException c) {
-            throw offline(c.getMessage(), c);
-        }
-        return new FileSlice(seg.records().channel(), start.position, end - start.position, seg::release);
     }
 
     private FileSlice emptySlice() {
@@ -546,53 +536,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             return Optional.of(new TimestampAndOffset(-1, logEndOffset, epochs.latestEpoch().orElse(-1)));
         }
         if (timestamp == MAX_TIMESTAMP) {
-            return offsetOfMaxTimestamp(lso);
+            return SegmentReads.maxTimestamp(segments, lso).map(SegmentedLog::toResult);
         }
         if (timestamp < 0) {
             throw new InvalidRequestException("Unsupported ListOffsets timestamp " + timestamp);
         }
-        for (LogSegment seg : segments.values()) {
-            if (seg.maxTimestamp().timestamp() < timestamp || !seg.tryRetain()) {
-                continue;
-            }
-            try {
-                TimeIndex.Entry hint = seg.timeIndex().lookup(timestamp);
-                int position = seg.offsetIndex().lookup(Math.max(hint.offset(), lso)).position();
-                FileRecords.TimestampAndOffset found = seg.records().searchForTimestamp(timestamp, position, lso,
-                        MAX_RECORD_BYTES);
-                if (found != null) {
-                    return Optional.of(toResult(found));
-                }
-            } finally {
-                seg.release();
-            }
-        }
-        return Optional.empty();
+        return SegmentReads.firstAtOrAfter(segments, timestamp, lso).map(SegmentedLog::toResult);
     }
 
     /** Kafka's -4: the earliest offset on local disk, the same as the earliest here (no tiered storage). */
     static final long EARLIEST_LOCAL_TIMESTAMP = -4L;
-
-    private Optional<TimestampAndOffset> offsetOfMaxTimestamp(long lso) {
-        LogSegment best = null;
-        for (LogSegment seg : segments.values()) {
-            if (best == null || seg.maxTimestamp().timestamp() > best.maxTimestamp().timestamp()) {
-                best = seg;
-            }
-        }
-        if (best == null || best.maxTimestamp().timestamp() < 0 || !best.tryRetain()) {
-            return Optional.empty();
-        }
-        try {
-            LogSegment.MaxTimestamp max = best.maxTimestamp();
-            int position = best.offsetIndex().lookup(max.offset()).position();
-            FileRecords.TimestampAndOffset found = best.records().searchForTimestamp(max.timestamp(), position, lso,
-                    MAX_RECORD_BYTES);
-            return Optional.ofNullable(found).map(SegmentedLog::toResult);
-        } finally {
-            best.release();
-        }
-    }
 
     private static TimestampAndOffset toResult(FileRecords.TimestampAndOffset t) {
         return new TimestampAndOffset(t.timestamp, t.offset, t.leaderEpoch.orElse(-1));
@@ -610,20 +563,24 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             truncateFullyAndStartAt(offset);
             return;
         }
+        truncations.incrementAndGet();
         structureLock.lock();
         flushLock.lock();
         try {
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
-            active.truncateTo(offset);
-            active.makeActive(config.segmentIndexBytes());
-            logEndOffset = active.readNextOffset();
+            long removedBase = active.truncateTo(offset);
+            active.makeActive();
+            // a target inside a batch loses that whole batch; a target in a compaction gap is kept, as Kafka does
+            logEndOffset = removedBase >= 0 && removedBase < offset ? removedBase
+                    : Math.max(active.readNextOffset(), offset);
             cleanerOffset = Math.min(cleanerOffset, logEndOffset);
             deleteSegmentsAsync(removed);
             epochs.truncateFromEnd(logEndOffset);
             waiters.truncate(logEndOffset, new NotLeaderOrFollowerException("Log of " + tp
                     + " was truncated to " + logEndOffset + " before these offsets became durable"));
+            reloadProducerState();
         } catch (IOException | UncheckedIOException e) {
             throw offline("truncation failed", e);
         } finally {
@@ -636,6 +593,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     @Override
     public void truncateFullyAndStartAt(long offset) {
         checkOnline();
+        truncations.incrementAndGet();
         structureLock.lock();
         flushLock.lock();
         try {
@@ -654,6 +612,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             logEndOffset = offset;
             cleanerOffset = offset;
             epochs.clear();
+            producers.loadSnapshot(-1);
             waiters.reset(offset, new NotLeaderOrFollowerException("Log of " + tp + " was emptied and restarted at "
                     + offset));
         } catch (IOException | UncheckedIOException e) {
@@ -705,6 +664,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     @Override
     public int enforceRetention() {
         checkOnline();
+        producers.removeExpired();
         LogConfig cfg = config;
         long now = clock.wallMs();
         try {
@@ -802,10 +762,51 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
     }
 
+    // ---------------------------------------------------------------- idempotent producers
+
+    /**
+     * Rebuilds producer state as of the log end: the newest snapshot at or below it, then the batch headers
+     * from there on (Kafka's {@code loadProducerState}). Used on open and after truncation.
+     */
+    private void reloadProducerState() {
+        try {
+            long snapshot = producers.loadSnapshot(logEndOffset);
+            long from = Math.max(snapshot, segments.firstKey());
+            Long floor = segments.floorKey(from);
+            for (LogSegment seg : segments.tailMap(floor == null ? segments.firstKey() : floor, true).values()) {
+                int position = seg.offsetIndex().lookup(from).position();
+                for (FileLogInputStream.FileChannelRecordBatch batch : seg.records().batchesFrom(position)) {
+                    if (batch.hasProducerId() && batch.lastOffset() >= from) {
+                        producers.update(batch, appendTimeOf(batch));
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw offline("cannot rebuild producer state", e);
+        }
+    }
+
+    private void snapshotProducers(long offset) {
+        try {
+            producers.takeSnapshot(offset);
+        } catch (KafkaStorageException e) {
+            throw offline("cannot write a producer snapshot", e);
+        }
+    }
+
+    private static long appendTimeOf(RecordBatch batch) {
+        return batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : -1;
+    }
+
     // ---------------------------------------------------------------- compaction support
 
     long cleanerOffset() {
         return cleanerOffset;
+    }
+
+    /** How many truncations have started; the cleaner aborts rather than report corruption when it moved. */
+    long truncationCount() {
+        return truncations.get();
     }
 
     /**
@@ -849,6 +850,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         boolean clean = offlineReason == null;
         if (clean) {
             try {
+                producers.takeSnapshot(logEndOffset);
                 flushLock.lock();
                 try {
                     activeSegment().onBecomeInactive();
@@ -866,6 +868,19 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         waiters.failAll(new KafkaStorageException("Log " + tp + " is closed"));
         segments.values().forEach(LogSegment::release);
         buffers.close();
+        if (ownsEnv) {
+            env.close();
+        }
+    }
+
+    /**
+     * Test hook simulating {@code kill -9}: drops every handle without flushing, trimming or checkpointing,
+     * leaving the directory exactly as a crash would (page cache contents aside).
+     */
+    void crashForTesting() {
+        closed = true;
+        waiters.failAll(new KafkaStorageException("Log " + tp + " crashed"));
+        segments.values().forEach(LogSegment::release);
         if (ownsEnv) {
             env.close();
         }

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pipeline stage {@value BrokerChannelInitializer#IDLE_TIMEOUT}: {@code connections.max.idle.ms}. A connection
- * that neither read nor completed a write for that long is closed, as Kafka's selector does. A client that
- * stops reading its responses stops completing writes, so it is eventually closed too.
+ * with no reads and no write progress for that long is closed, as Kafka's selector does. Write progress counts
+ * even mid-response, so a slow reader of a large fetch is not idle; a client that stops reading entirely makes
+ * no progress and is eventually closed too.
  *
  * <p>Thread-safety: one instance per connection, used on its event loop only.
  */
@@ -18,7 +19,7 @@ final class IdleConnectionCloser extends IdleStateHandler {
     private static final Logger LOGGER = LoggerFactory.getLogger(IdleConnectionCloser.class);
 
     IdleConnectionCloser(long connectionsIdleMsMax) {
-        super(0, 0, connectionsIdleMsMax, TimeUnit.MILLISECONDS);
+        super(true, 0, 0, connectionsIdleMsMax, TimeUnit.MILLISECONDS);
     }
 
     @Override

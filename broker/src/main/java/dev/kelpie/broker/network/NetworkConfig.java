@@ -4,7 +4,7 @@ import dev.kelpie.broker.config.BrokerConfig;
 import java.util.Objects;
 
 /**
- * The network layer's settings. Every limit has its unit in its name.
+ * The network layer's settings, validated on construction. Every limit has its unit in its name. Immutable.
  *
  * @param host bind address ({@code listeners} host)
  * @param port bind port; 0 picks an ephemeral port ({@link NetworkServer#port()} tells which)

@@ -50,7 +50,11 @@ public final class NetworkServer implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 1024;
     private static final long EVENT_LOOP_SHUTDOWN_MS_MAX = 2_000;
 
+    /** Which Netty transport to use; tests force NIO to cover the path non-Linux hosts take. */
+    enum Transport { NATIVE_WHEN_AVAILABLE, NIO }
+
     private final NetworkConfig config;
+    private final Transport transport;
     private final RequestHandler handler;
     private final RequestParser parser;
     private final Clock clock;
@@ -69,7 +73,13 @@ public final class NetworkServer implements AutoCloseable {
      * @param clock stamps {@link RequestContext#receivedNs()}
      */
     public NetworkServer(NetworkConfig config, RequestHandler handler, ApiVersionsResponder apiVersions, Clock clock) {
+        this(config, handler, apiVersions, clock, Transport.NATIVE_WHEN_AVAILABLE);
+    }
+
+    NetworkServer(NetworkConfig config, RequestHandler handler, ApiVersionsResponder apiVersions, Clock clock,
+            Transport transport) {
         this.config = Objects.requireNonNull(config);
+        this.transport = Objects.requireNonNull(transport);
         this.handler = Objects.requireNonNull(handler);
         this.parser = new RequestParser(Objects.requireNonNull(apiVersions));
         this.clock = Objects.requireNonNull(clock);
@@ -86,7 +96,7 @@ public final class NetworkServer implements AutoCloseable {
         if (serverChannel != null || closed) {
             throw new IllegalStateException("NetworkServer already " + (closed ? "closed" : "started"));
         }
-        boolean epoll = Epoll.isAvailable();
+        boolean epoll = transport == Transport.NATIVE_WHEN_AVAILABLE && Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kelpie-accept"), io);
         ioGroup = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), new DefaultThreadFactory("kelpie-network"),
@@ -99,6 +109,7 @@ public final class NetworkServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
                 .childHandler(new BrokerChannelInitializer(config, connectionLimiter, parser, handler, clock,

@@ -1,7 +1,7 @@
 package dev.kelpie.broker.network;
 
 /**
- * A snapshot of the network layer, for metrics and tests.
+ * A snapshot of the network layer, for metrics and tests. Immutable.
  *
  * @param connections open connections
  * @param connectionsReadPaused connections whose reading is paused by back-pressure or shutdown

@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * returns when the broker serves. A failure closes what was started and rethrows.
  *
  * <p><b>close()</b>, in order: the group coordinator unloads (held JoinGroup/SyncGroup answers get
- * NOT_COORDINATOR, so no request waits for a rebalance); the listener stops accepting and drains (requests
- * already read are answered); the controller finishes queued operations; waiting fetches are answered; partition threads
+ * NOT_COORDINATOR, so no request waits for a rebalance) and long-polling fetches are answered at once (so
+ * draining does not wait for their {@code max.wait.ms}); the listener stops accepting and drains (requests
+ * already read are answered); the controller finishes queued operations; partition threads
  * finish queued work; every log is flushed, checkpointed and closed; the metadata log is closed.
  * Idempotent.
  *
@@ -88,7 +89,14 @@ public final class BrokerServer implements AutoCloseable {
     private boolean closed;
 
     public BrokerServer(BrokerConfig config, String clusterId, Clock clock) {
-        this(config, clusterId, clock, LogManager.Settings.defaults());
+        this(config, clusterId, clock, logSettings(config));
+    }
+
+    /** Kafka's log-manager defaults, with {@code producer.id.expiration.ms} from the broker config. */
+    public static LogManager.Settings logSettings(BrokerConfig config) {
+        LogManager.Settings d = LogManager.Settings.defaults();
+        return new LogManager.Settings(d.flushThreads(), d.recoveryThreads(), d.retentionCheckIntervalMs(),
+                d.flushCheckIntervalMs(), d.checkpointIntervalMs(), d.cleaner(), config.producerIdExpirationMs());
     }
 
     /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */
@@ -228,6 +236,9 @@ public final class BrokerServer implements AutoCloseable {
         if (groups != null) {
             // first: held JoinGroup/SyncGroup answers would otherwise keep the network draining
             groups.close();
+        }
+        if (partitions != null) {
+            partitions.purgatory().close();
         }
         if (network != null) {
             network.close();

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -70,7 +72,11 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         CompletableFuture<AbstractResponse> result = new CompletableFuture<>();
         Executor executor = partitions.executorFor(items.isEmpty() ? new TopicPartition("", 0)
                 : items.get(0).topicPartition());
-        executor.execute(() -> firstRead(plan, executor, result));
+        try {
+            executor.execute(() -> firstRead(plan, executor, result));
+        } catch (RejectedExecutionException e) {
+            throw new NotLeaderOrFollowerException("The broker is shutting down");
+        }
         return result;
     }
 

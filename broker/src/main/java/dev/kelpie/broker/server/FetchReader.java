@@ -22,7 +22,7 @@ import org.apache.kafka.common.requests.ApiError;
  * <p>Per partition: the fetch offset must lie in {@code [log start, log end]} (else OFFSET_OUT_OF_RANGE);
  * records come from {@code [fetch offset, high watermark)} only, as a zero-copy {@code FileSlice} of at most
  * {@code min(partition max bytes, bytes left in max.bytes)}; the first partition that returns data returns at
- * least one whole batch even when it is larger (KIP-74). Slices of an empty read are released at once; every
+ * least one whole batch even when it is larger, or when the budget is 0 (KIP-74, as Kafka's segment read). Slices of an empty read are released at once; every
  * other slice is owned by the response, which the network layer releases after sending.
  *
  * <p>Thread-safety: stateless; called on partition threads (never on an event loop: reads touch files).
@@ -39,6 +39,15 @@ final class FetchReader {
 
     Result read(FetchPlan plan) {
         FetchResponseData data = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(0);
+        try {
+            return readInto(plan, data);
+        } catch (RuntimeException e) {
+            release(data);
+            throw e;
+        }
+    }
+
+    private Result readInto(FetchPlan plan, FetchResponseData data) {
         long bytes = 0;
         boolean anyError = false;
         for (FetchPlan.Topic topic : plan.topics()) {
@@ -83,10 +92,10 @@ final class FetchReader {
             throw new OffsetOutOfRangeException("Fetch offset " + offset + " of " + item.topicPartition()
                     + " is outside [" + logStart + ", " + log.logEndOffset() + "]");
         }
-        if (offset >= hw || maxBytes <= 0) {
+        if (offset >= hw || maxBytes <= 0 && !minOneBatch) {
             return 0;
         }
-        LogReadInfo info = log.read(offset, maxBytes, hw, minOneBatch);
+        LogReadInfo info = log.read(offset, Math.max(0, maxBytes), hw, minOneBatch);
         int size = info.records().sizeInBytes();
         if (size == 0) {
             info.records().release();

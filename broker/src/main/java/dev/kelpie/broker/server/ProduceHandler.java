@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -37,7 +38,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * owner thread: recompressed first when the topic's {@code compression.type} names a codec other than the
  * producer's ({@link Recompressor}), then validated, given offsets and written by the log, which also runs
  * the idempotent-producer checks. {@code acks=0} and {@code acks=1} are answered once the batch is in the
- * log (acks=0 with no response at all); {@code acks=all} once it is committed, i.e. durable under the
+ * log (acks=0 with no response at all, and the connection closed if any partition failed, as Kafka does);
+ * {@code acks=all} once it is committed, i.e. durable under the
  * topic's flush policy (fsynced by default, group-committed). {@code min.insync.replicas} is stored, not
  * enforced, until there are replicas. Errors are per partition; a request naming a transactional id is
  * refused (transactions are not implemented yet).
@@ -91,9 +93,28 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                         }));
             }
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored ->
-                acks == 0 ? null : new ProduceResponse(new ProduceResponseData().setResponses(
-                        new ProduceResponseData.TopicProduceResponseCollection(topics.iterator()))));
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            if (acks == 0) {
+                failIfAnyError(topics);
+                return null;
+            }
+            return new ProduceResponse(new ProduceResponseData().setResponses(
+                    new ProduceResponseData.TopicProduceResponseCollection(topics.iterator())));
+        });
+    }
+
+    /**
+     * acks=0: the producer reads no response, so, as Kafka does, an error closes the connection instead (the
+     * network layer closes it when the stage fails), which makes the producer refresh its metadata.
+     */
+    private static void failIfAnyError(List<TopicProduceResponse> topics) {
+        for (TopicProduceResponse topic : topics) {
+            for (PartitionProduceResponse p : topic.partitionResponses()) {
+                if (p.errorCode() != Errors.NONE.code()) {
+                    throw Errors.forCode(p.errorCode()).exception(p.errorMessage());
+                }
+            }
+        }
     }
 
     private CompletableFuture<AppendResult> producePartition(short version, short acks, int timeoutMs,
@@ -109,6 +130,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (topic.partition(data.index()) == null) {
                 throw new UnknownTopicOrPartitionException("Topic " + topic.name() + " has no partition "
                         + data.index());
+            }
+            if (!(data.records() instanceof MemoryRecords)) {
+                throw new InvalidRecordException("Produce to " + topic.name() + "-" + data.index() + " has no records");
             }
             ProduceRequest.validateRecords(version, data.records());
             MemoryRecords records = (MemoryRecords) data.records();

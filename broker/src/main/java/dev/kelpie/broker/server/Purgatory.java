@@ -33,12 +33,16 @@ public final class Purgatory implements AutoCloseable {
 
     /** Parks {@code operation} for at most {@code timeoutMs}; it may complete before this returns. */
     public void watch(DelayedOperation operation, long timeoutMs) {
-        if (closed) {
+        Timeout timeout;
+        try {
+            if (closed) {
+                throw new IllegalStateException("purgatory closed");
+            }
+            timeout = timer.newTimeout(t -> operation.forceComplete(), Math.max(0, timeoutMs), TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException e) {
             operation.forceComplete();
             return;
         }
-        Timeout timeout = timer.newTimeout(t -> operation.forceComplete(), Math.max(0, timeoutMs),
-                TimeUnit.MILLISECONDS);
         operation.attach(timeout, () -> unwatch(operation));
         for (TopicPartition tp : operation.watchedPartitions()) {
             watchers.compute(tp, (k, set) -> {
@@ -49,6 +53,10 @@ public final class Purgatory implements AutoCloseable {
         }
         if (operation.isCompleted()) {
             unwatch(operation);
+            return;
+        }
+        if (closed) {
+            operation.forceComplete();
             return;
         }
         operation.tryComplete();
@@ -79,9 +87,15 @@ public final class Purgatory implements AutoCloseable {
         }
     }
 
-    /** Completes every waiting operation now and stops the timer. */
+    /**
+     * Completes every waiting operation now and stops the timer; later {@link #watch} calls complete at once.
+     * Idempotent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         for (Set<DelayedOperation> set : watchers.values()) {
             for (DelayedOperation op : set) {

@@ -13,13 +13,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Routes each decoded request to the one {@link ApiHandler} registered for its API key. The table is also
@@ -31,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: the table is fixed at construction; {@link #handle} is safe from any event loop.
  */
 public final class RequestDispatcher implements RequestHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
-
     private final Map<ApiKeys, ApiHandler<?>> handlers;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -102,11 +97,8 @@ public final class RequestDispatcher implements RequestHandler {
         try {
             versions.checkServed(request.apiKey(), request.version());
             return invoke(handler, context, request);
-        } catch (ApiException e) {
-            return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
-            LOG.error("{} v{} from {} failed unexpectedly", request.apiKey(), request.version(),
-                    context.clientAddress(), e);
+            // ApiExceptions become error responses; anything else is logged once by the network layer.
             return CompletableFuture.failedFuture(e);
         }
     }

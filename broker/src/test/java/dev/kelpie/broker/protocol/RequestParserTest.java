@@ -96,8 +96,22 @@ class RequestParserTest {
     @Test
     void rejectsAbsurdArrayLengthsBeforeAllocating() {
         byte[] body = ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array();
+        byte[] frame = KafkaWire.rawRequest(ApiKeys.METADATA.id, 1, 1, body);
+        assertRejected(frame, "malformed");
 
-        assertRejected(KafkaWire.rawRequest(ApiKeys.METADATA.id, 1, 1, body), "malformed");
+        long allocatedBytes = allocatedBytesOf(() -> assertRejected(frame, "malformed"));
+
+        // A list sized for 2^31-1 topics would take gigabytes; rejecting it takes a few objects.
+        assertThat(allocatedBytes).isLessThan(64 * 1024);
+    }
+
+    private static long allocatedBytesOf(Runnable action) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long threadId = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(threadId);
+        action.run();
+        return threads.getThreadAllocatedBytes(threadId) - before;
     }
 
     @Test

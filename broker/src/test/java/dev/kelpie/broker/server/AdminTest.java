@@ -44,7 +44,8 @@ class AdminTest {
     /** Retention is checked every 200 ms so config changes show their effect quickly. */
     @RegisterExtension
     static final EmbeddedBroker BROKER = new EmbeddedBroker(c -> c,
-            new LogManager.Settings(2, 2, 200, 1_000, 60_000, LogManager.Settings.defaults().cleaner()));
+            new LogManager.Settings(2, 2, 200, 1_000, 60_000, LogManager.Settings.defaults().cleaner(),
+                    LogManager.Settings.defaults().producerIdExpirationMs()));
 
     private static Throwable cause(ThrowingCall call) {
         try {

@@ -65,7 +65,7 @@ class DataApiVersionsTest {
     static void topics() throws Exception {
         BROKER.admin().createTopics(List.of(new NewTopic("data", 1, (short) 1), new NewTopic("dr", 1, (short) 1),
                 new NewTopic("poll", 1, (short) 1),
-                new NewTopic("pf", 1, (short) 1))).all().get();
+                new NewTopic("pf", 1, (short) 1), new NewTopic("tiny", 1, (short) 1))).all().get();
         dataId = BROKER.server().metadata().topic("data").orElseThrow().id();
         recordsId = BROKER.server().metadata().topic("dr").orElseThrow().id();
         pfId = BROKER.server().metadata().topic("pf").orElseThrow().id();
@@ -147,6 +147,19 @@ class DataApiVersionsTest {
     }
 
     @Test
+    void fetchReturnsOneWholeBatchEvenWithATinyBudget() throws Exception {
+        try (RawClient client = new RawClient(BROKER.port())) {
+            Uuid id = BROKER.server().metadata().topic("tiny").orElseThrow().id();
+            produce(client, 13, null, id, -1, records("big-1", "big-2"));
+            produce(client, 13, null, id, -1, records("big-3"));
+            FetchRequestData tiny = fetchRequest(18, null, id, 0, 0).setMaxBytes(1);
+            tiny.topics().get(0).partitions().get(0).setPartitionMaxBytes(1);
+            FetchResponse response = client.send(ApiKeys.FETCH, 18, tiny);
+            assertThat(values(response.data().responses().get(0).partitions().get(0))).containsExactly("big-1", "big-2");
+        }
+    }
+
+    @Test
     void produceAndFetchErrors() throws Exception {
         try (RawClient client = new RawClient(BROKER.port())) {
             assertThat(produce(client, 13, null, Uuid.randomUuid(), -1, records("x")).errorCode())
@@ -178,6 +191,18 @@ class DataApiVersionsTest {
             client.sendOnly(ApiKeys.PRODUCE, 12, data);
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> listOffset(client, 11, "dr", -1).offset() == before + 2);
+        }
+    }
+
+    @Test
+    void acksZeroWithAnErrorClosesTheConnection() throws Exception {
+        try (RawClient client = new RawClient(BROKER.port())) {
+            ProduceRequestData data = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(1000)
+                    .setTopicData(new TopicProduceDataCollection(List.of(new TopicProduceData().setName("absent")
+                            .setPartitionData(List.of(new PartitionProduceData().setIndex(0)
+                                    .setRecords(records("lost"))))).iterator()));
+            client.sendOnly(ApiKeys.PRODUCE, 12, data);
+            assertThat(client.awaitClosed()).isTrue();
         }
     }
 

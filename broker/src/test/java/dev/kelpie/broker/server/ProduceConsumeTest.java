@@ -236,6 +236,51 @@ class ProduceConsumeTest {
     }
 
     @Test
+    void concurrentProducersAcrossPartitionsLoseAndReorderNothing() throws Exception {
+        int partitions = 6;
+        int producers = 3;
+        int perProducer = 300;
+        createTopic("busy", partitions, Map.of());
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int p = 0; p < producers; p++) {
+            KafkaProducer<String, String> producer = BROKER.producer(props(ProducerConfig.LINGER_MS_CONFIG, 1));
+            String name = "p" + p;
+            threads.add(new Thread(() -> {
+                try {
+                    List<Future<RecordMetadata>> sent = new ArrayList<>();
+                    for (int i = 0; i < perProducer; i++) {
+                        sent.add(producer.send(new ProducerRecord<>("busy", i % partitions, name, name + "-" + i)));
+                    }
+                    for (Future<RecordMetadata> f : sent) {
+                        f.get();
+                    }
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        int perPartition = producers * perProducer / partitions;
+        for (int p = 0; p < partitions; p++) {
+            List<ConsumerRecord<String, String>> got = readFrom(new TopicPartition("busy", p), 0, perPartition);
+            assertThat(got).hasSize(perPartition);
+            Map<String, List<Integer>> byProducer = new java.util.HashMap<>();
+            for (ConsumerRecord<String, String> r : got) {
+                byProducer.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                        .add(Integer.parseInt(r.value().substring(r.value().indexOf('-') + 1)));
+            }
+            assertThat(byProducer).hasSize(producers);
+            byProducer.values().forEach(seq -> assertThat(seq).isSorted().doesNotHaveDuplicates()
+                    .hasSize(perProducer / partitions));
+        }
+    }
+
+    @Test
     void autoCreatedTopicOnFirstProduce() throws Exception {
         KafkaProducer<String, String> producer = BROKER.producer(new Properties());
         RecordMetadata m = producer.send(new ProducerRecord<>("auto-topic", "hello")).get();

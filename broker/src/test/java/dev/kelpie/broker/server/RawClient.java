@@ -66,6 +66,15 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** True when the broker closes the connection (end of stream) before sending anything more. */
+    boolean awaitClosed() {
+        try {
+            return in.read() == -1;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
