@@ -50,7 +50,8 @@ class OffsetsCompactionTest {
     static final EmbeddedBroker BROKER = new EmbeddedBroker(c -> c.withGroupCoordinator(GroupCoordinatorConfig
             .defaults().withInitialRebalanceDelayMs(0).withOffsetsTopic(4, SEGMENT_BYTES)),
             new LogManager.Settings(2, 2, 300_000, 1_000, 60_000,
-                    new LogCleaner.Settings(true, Long.MAX_VALUE, 16L * 1024 * 1024, 50)));
+                    new LogCleaner.Settings(true, Long.MAX_VALUE, 16L * 1024 * 1024, 50),
+                    LogManager.Settings.defaults().producerIdExpirationMs()));
 
     @Test
     void repeatedCommitsKeepTheOffsetsTopicBounded() throws Exception {
