@@ -16,7 +16,7 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DeleteGroupsResponse;
 
 /**
- * DeleteGroups (key 42, v0–2): deletes empty groups with their offsets (NON_EMPTY_GROUP for groups with
+ * DeleteGroups (key 42, v0–3): deletes empty groups with their offsets (NON_EMPTY_GROUP for groups with
  * members, GROUP_ID_NOT_FOUND for unknown ones), each on its own shard, answered once the tombstones are
  * durable.
  *

@@ -216,4 +216,27 @@ class ConsumerGroupClientTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void snapshotsShowStateMembersCommittedOffsetsAndLag() throws Exception {
+        createTopic("lag", 2);
+        KafkaProducer<String, String> producer = BROKER.producer(new Properties());
+        for (int i = 0; i < 5; i++) {
+            producer.send(new ProducerRecord<>("lag", 0, "k", "v" + i)).get();
+            producer.send(new ProducerRecord<>("lag", 1, "k", "v" + i)).get();
+        }
+        KafkaConsumer<String, String> c = consumer("classic", "lag-group", null);
+        c.subscribe(List.of("lag"));
+        pollUntil(List.of(c), () -> c.assignment().size() == 2);
+        c.commitSync(Map.of(new TopicPartition("lag", 0), new OffsetAndMetadata(3),
+                new TopicPartition("lag", 1), new OffsetAndMetadata(5)));
+        GroupSnapshot snapshot = BROKER.server().groupCoordinator().snapshot().get().stream()
+                .filter(g -> g.groupId().equals("lag-group")).findFirst().orElseThrow();
+        assertThat(snapshot.type()).isEqualTo("classic");
+        assertThat(snapshot.state()).isEqualTo("Stable");
+        assertThat(snapshot.members()).isEqualTo(1);
+        assertThat(snapshot.offsets()).containsExactly(
+                new GroupSnapshot.PartitionOffset("lag", 0, 3, 5, 2),
+                new GroupSnapshot.PartitionOffset("lag", 1, 5, 5, 0));
+    }
 }
