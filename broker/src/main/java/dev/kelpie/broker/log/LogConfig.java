@@ -103,7 +103,7 @@ public record LogConfig(
      * The most bytes one record batch may hold once decompressed (the sum of its records' sizes, each record
      * included): {@code max.message.bytes} or {@link #INFLATED_BATCH_BYTES_FLOOR}, whichever is larger. Bounds
      * the memory and CPU a small compressed batch can demand when it is validated or recompressed (a
-     * decompression bomb); a batch beyond it is MESSAGE_TOO_LARGE. Not a Kafka setting: Kafka has no such cap.
+     * decompression bomb); a batch beyond it is MESSAGE_TOO_LARGE. Kelpie's own bound, not a Kafka topic config.
      */
     public int inflatedBatchBytesMax() {
         return Math.max(maxMessageBytes, INFLATED_BATCH_BYTES_FLOOR);

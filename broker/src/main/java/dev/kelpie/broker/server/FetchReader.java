@@ -22,7 +22,9 @@ import org.apache.kafka.common.requests.ApiError;
  * <p>Per partition: the fetch offset must lie in {@code [log start, log end]} (else OFFSET_OUT_OF_RANGE);
  * records come from {@code [fetch offset, high watermark)} only, as a zero-copy {@code FileSlice} of at most
  * {@code min(partition max bytes, bytes left in max.bytes)}; the first partition that returns data returns at
- * least one whole batch even when it is larger, or when the budget is 0 (KIP-74, as Kafka's segment read). Slices of an empty read are released at once; every
+ * least one whole batch even when it is larger, or when the budget is 0 (KIP-74, as Kafka's segment read). A
+ * negative {@code max.bytes} or partition max bytes is a budget of 0 (Kafka's log read would fail on it with
+ * UNKNOWN_SERVER_ERROR). Slices of an empty read are released at once; every
  * other slice is owned by the response, which the network layer releases after sending.
  *
  * <p>Thread-safety: stateless; called on partition threads (never on an event loop: reads touch files).

@@ -38,8 +38,10 @@ import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.CreatePartitionsResponse;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
@@ -73,6 +75,10 @@ class RequestBadInputTest {
     private static final Canary DATA = new Canary(BROKER, "data");
     private static final Canary PIPED = new Canary(BROKER, "piped");
     private static final Map<String, String> OBSERVED = new LinkedHashMap<>();
+    /** A two-byte topic name whose bytes are replaced by C3 28 (not UTF-8) after encoding. */
+    private static final String PLACEHOLDER = "QZ";
+    /** What kafka-clients decodes C3 28 to. */
+    private static final String REPLACED = "\uFFFD(";
     private static long heapBeforeBytes;
 
     @BeforeAll
@@ -105,6 +111,7 @@ class RequestBadInputTest {
         System.out.printf("HEAP | before %d MiB | after %d MiB%n", heapBeforeBytes / MIB, heapAfterBytes / MIB);
         DATA.assertIntact();
         PIPED.assertIntact();
+        CANARY.assertIntact();
         assertThat(heapAfterBytes - heapBeforeBytes).as("heap growth over the barrage").isLessThan(64L * MIB);
     }
 
@@ -133,7 +140,22 @@ class RequestBadInputTest {
                         BadBatches.valid(Compression.NONE, "x")).errorCode(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
             }
             // Invalid UTF-8 reaches the broker as U+FFFD (kafka-clients decodes with replacement): illegal name.
-            observe("Metadata, invalid UTF-8 bytes C3 28", invalidUtf8Metadata(client), Errors.INVALID_TOPIC_EXCEPTION);
+            MetadataResponse metadata = (MetadataResponse) withInvalidUtf8Name(client, ApiKeys.METADATA, 12,
+                    new MetadataRequestData().setAllowAutoTopicCreation(true).setTopics(List.of(
+                            new MetadataRequestTopic().setName(PLACEHOLDER))));
+            MetadataResponseTopic topic = metadata.data().topics().iterator().next();
+            assertThat(topic.name()).isEqualTo(REPLACED);
+            observe("Metadata, invalid UTF-8 bytes C3 28", topic.errorCode(), Errors.INVALID_TOPIC_EXCEPTION);
+            CreateTopicsResponse created = (CreateTopicsResponse) withInvalidUtf8Name(client, ApiKeys.CREATE_TOPICS,
+                    7, new CreateTopicsRequestData().setTimeoutMs(10_000).setTopics(new CreatableTopicCollection(
+                            List.of(new CreatableTopic().setName(PLACEHOLDER).setNumPartitions(1)
+                                    .setReplicationFactor((short) 1)).iterator())));
+            observe("CreateTopics, invalid UTF-8 bytes C3 28", created.data().topics().iterator().next().errorCode(),
+                    Errors.INVALID_TOPIC_EXCEPTION);
+            ProduceResponse produced = (ProduceResponse) withInvalidUtf8Name(client, ApiKeys.PRODUCE, 12,
+                    Canary.produceRequest(PLACEHOLDER, 0, 1, BadBatches.valid(Compression.NONE, "x")));
+            observe("Produce, invalid UTF-8 bytes C3 28", produced.data().responses().iterator().next()
+                    .partitionResponses().get(0).errorCode(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
         assertThat(BROKER.server().metadata().topics().keySet()).allMatch(n -> n.length() <= 249
                 && n.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "._-".indexOf(c) >= 0)));
@@ -391,9 +413,11 @@ class RequestBadInputTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Records and checks one case's answer, then checks another client is still served. */
     private static void observe(String name, short errorCode, Errors expected) {
         OBSERVED.put(name, Errors.forCode(errorCode).name());
         assertThat(Errors.forCode(errorCode)).as(name).isEqualTo(expected);
+        CANARY.roundTrip();
     }
 
     /**
@@ -415,19 +439,20 @@ class RequestBadInputTest {
         return response.data().topics().iterator().next().errorCode();
     }
 
-    /** A Metadata v12 request whose one topic name is the bytes C3 28: not UTF-8. */
-    private static short invalidUtf8Metadata(RawClient client) {
-        byte[] frame = KafkaWire.request(ApiKeys.METADATA, (short) 12, 99, new MetadataRequestData()
-                .setAllowAutoTopicCreation(true).setTopics(List.of(new MetadataRequestTopic().setName("QZ"))));
-        int at = indexOf(frame, "QZ".getBytes(StandardCharsets.UTF_8));
+    /**
+     * Sends {@code body}, encoded by kafka-clients, with the bytes of {@link #PLACEHOLDER} (a topic name) then
+     * replaced by C3 28, which is not UTF-8, and returns the decoded response.
+     */
+    private static AbstractResponse withInvalidUtf8Name(RawClient client, ApiKeys key, int version,
+            ApiMessage body) {
+        byte[] frame = KafkaWire.request(key, (short) version, 99, body);
+        int at = indexOf(frame, PLACEHOLDER.getBytes(StandardCharsets.UTF_8));
         frame[at] = (byte) 0xC3;
         frame[at + 1] = (byte) 0x28;
         client.write(frame);
-        KafkaWire.Response response = client.read(ApiKeys.METADATA, 12);
+        KafkaWire.Response response = client.read(key, version);
         assertThat(response.correlationId()).isEqualTo(99);
-        MetadataResponseTopic topic = ((MetadataResponse) response.body()).data().topics().iterator().next();
-        assertThat(topic.name()).isEqualTo("\uFFFD(");
-        return topic.errorCode();
+        return response.body();
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
