@@ -25,12 +25,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Appends of 64 KiB batches of 1 KiB records to one {@link SegmentedLog}, as a producer with
+ * Appends of 64 KiB batches of 1 KiB records to one {@link SegmentedLog} (one partition), as a producer with
  * {@code acks=all} sees them: append, then wait until the append is durable under the flush policy.
  * {@code sync} (Kelpie's default) completes the wait after a group-commit fsync; {@code interval} with
- * Kafka's defaults never fsyncs, so the wait completes at once. With 4 threads, appends are serialised by
- * a lock (the log has one owner at a time, as a partition's thread in the broker) while the waits overlap,
- * so one fsync covers several batches. Compare with {@link CeilingBenchmark}.
+ * Kafka's defaults never fsyncs per append, so the wait completes at once (segments are fsynced in the
+ * background after each roll). With 4 threads, appends are serialised by a lock (the log has one owner at a
+ * time, as a partition's thread in the broker) while the waits overlap, so one fsync covers several batches.
+ * The log gets its own {@link LogEnvironment} with the broker's number of flusher threads.
+ *
+ * <p>Compare with {@link CeilingBenchmark} at the same thread count: there too, all threads write one file
+ * at a time (serialised), from the same heap buffer, with the same segment size and retention.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,9 +48,9 @@ public class LogAppendBenchmark {
     @Param({"sync", "interval"})
     public String flushPolicy;
 
-    /** Group-commit flusher threads; the default is the broker's ({@link LogManager.Settings#defaults()}). */
-    @Param({"2"})
-    public int flushThreads;
+    /** Group-commit flusher threads: {@code default} is the broker's ({@link LogManager.Settings#defaults()}). */
+    @Param({"default"})
+    public String flushThreads;
 
     private Path dir;
     private LogEnvironment env;
@@ -74,7 +78,8 @@ public class LogAppendBenchmark {
                 LogConfig.SEGMENT_BYTES, Integer.toString(SEGMENT_BYTES),
                 LogConfig.RETENTION_BYTES, Long.toString(RETENTION_BYTES),
                 LogConfig.FILE_DELETE_DELAY_MS, "0"));
-        env = new LogEnvironment(flushThreads);
+        env = new LogEnvironment(flushThreads.equals("default") ? LogManager.Settings.defaults().flushThreads()
+                : Integer.parseInt(flushThreads));
         log = SegmentedLog.open(dir, new TopicPartition("bench", 0), config, Clock.SYSTEM, env);
     }
 

@@ -48,7 +48,8 @@ abstract class MappedIndex implements AutoCloseable {
         }
         this.wholeEntriesOnOpen = length % entrySize == 0;
         map(length);
-        this.entries = validPrefix((int) (length / entrySize));
+        // a file created here is all zeros: no entry to look for
+        this.entries = existed ? validPrefix((int) (length / entrySize)) : 0;
     }
 
     /** Whether the file held a whole number of entries when opened (a partial entry means damage). */

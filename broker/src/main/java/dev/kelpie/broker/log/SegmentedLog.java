@@ -898,8 +898,20 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     private void finishDeletion(LogSegment s) {
         scheduleFileDeletion(s);
-        s.release();
+        releaseInBackground(s);
         env.metrics().segmentDeleted();
+    }
+
+    /**
+     * Drops the log's reference on the scheduler: closing the last handle of an unlinked segment frees its
+     * page cache, which takes the kernel milliseconds per 64 MiB, so the owner thread does not wait for it.
+     */
+    private void releaseInBackground(LogSegment s) {
+        try {
+            env.scheduler().execute(s::release);
+        } catch (RejectedExecutionException e) {
+            s.release();
+        }
     }
 
     private void scheduleFileDeletion(LogSegment s) {
