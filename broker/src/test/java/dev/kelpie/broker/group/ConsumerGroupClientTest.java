@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.kelpie.broker.log.LogManager;
+import dev.kelpie.broker.metrics.GroupStateSource;
 import dev.kelpie.broker.server.EmbeddedBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,13 +231,13 @@ class ConsumerGroupClientTest {
         pollUntil(List.of(c), () -> c.assignment().size() == 2);
         c.commitSync(Map.of(new TopicPartition("lag", 0), new OffsetAndMetadata(3),
                 new TopicPartition("lag", 1), new OffsetAndMetadata(5)));
-        GroupSnapshot snapshot = BROKER.server().groupCoordinator().snapshot().get().stream()
+        GroupStateSource.Group snapshot = BROKER.server().groupCoordinator().snapshot().get().stream()
                 .filter(g -> g.groupId().equals("lag-group")).findFirst().orElseThrow();
         assertThat(snapshot.type()).isEqualTo("classic");
         assertThat(snapshot.state()).isEqualTo("Stable");
         assertThat(snapshot.members()).isEqualTo(1);
         assertThat(snapshot.offsets()).containsExactly(
-                new GroupSnapshot.PartitionOffset("lag", 0, 3, 5, 2),
-                new GroupSnapshot.PartitionOffset("lag", 1, 5, 5, 0));
+                new GroupStateSource.PartitionOffset("lag", 0, 3, 5, 2),
+                new GroupStateSource.PartitionOffset("lag", 1, 5, 5, 0));
     }
 }
