@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param type {@code classic} or {@code consumer}
  * @param state Kafka's state name ({@code Stable}, {@code Empty}, ...)
+ *
+ * <p>Immutable; safe to hand to any thread.
  */
 public record GroupSnapshot(String groupId, String type, String state, int members, List<PartitionOffset> offsets) {
 
