@@ -11,6 +11,8 @@ import java.util.List;
  * @param clientHost the client's address as Kafka shows it ({@code /127.0.0.1})
  * @param version the request version (v4+ dynamic members must fetch a member id first; v9 may skip the
  *     assignment of a static leader)
+ *
+ * <p>Immutable.
  */
 record ClassicJoin(String groupId, String memberId, String instanceId, String protocolType, List<Protocol> protocols,
         int sessionTimeoutMs, int rebalanceTimeoutMs, String clientId, String clientHost, short version) {

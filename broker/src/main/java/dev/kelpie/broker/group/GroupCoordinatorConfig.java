@@ -28,6 +28,9 @@ import java.util.List;
  * @param consumerAssignors {@code group.consumer.assignors}: server-side assignors, the first is the default
  *     ({@code uniform}, {@code range})
  * @param consumerGroupSizeMax {@code group.consumer.max.size}: members of one consumer group
+ *
+ * <p>Immutable; validated on construction (IllegalArgumentException; the config loader reports bad values by
+ * key before that).
  */
 public record GroupCoordinatorConfig(
         int offsetsTopicPartitions,
