@@ -79,12 +79,19 @@ public class ClusterReconciler implements Reconciler<Cluster> {
     private final OperatorDefaults defaults;
     private final Clock clock;
     private final EventRecorder events;
+    private final Runnable onPodRestart;
     private final Map<ResourceID, String> deletedPodUid = new ConcurrentHashMap<>();
 
     public ClusterReconciler(OperatorDefaults defaults, Clock clock, EventRecorder events) {
+        this(defaults, clock, events, () -> { });
+    }
+
+    /** @param onPodRestart called once per pod the rolling restart deletes (the operator's metrics) */
+    public ClusterReconciler(OperatorDefaults defaults, Clock clock, EventRecorder events, Runnable onPodRestart) {
         this.defaults = defaults;
         this.clock = clock;
         this.events = events;
+        this.onPodRestart = onPodRestart;
     }
 
     /** The Cluster's pods, which the StatefulSet owns, are watched too: readiness drives the restarts. */
@@ -168,6 +175,7 @@ public class ClusterReconciler implements Reconciler<Cluster> {
                 deletedPodUid.put(id, pod.getMetadata().getUid());
             }
             context.getClient().pods().inNamespace(pod.getMetadata().getNamespace()).withName(restart.pod()).delete();
+            onPodRestart.run();
             events.normal(context.getClient(), cluster, restart.reason().name(), "Restarted " + restart.pod()
                     + " (" + restart.outdated() + " pod(s) were out of date): " + restart.message());
         }

@@ -69,8 +69,9 @@ public final class KelpieOperator implements AutoCloseable {
         Gauge.builder("kelpie.operator.leader", leading, l -> l.get() ? 1 : 0)
                 .description("1 while this replica holds the Lease and reconciles").register(registry);
 
+        OperatorMetrics metrics = new OperatorMetrics(registry);
         Operator operator = new Operator(o -> {
-            o.withKubernetesClient(client).withMetrics(new OperatorMetrics(registry));
+            o.withKubernetesClient(client).withMetrics(metrics);
             if (settings.leaderElection()) {
                 o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
                         .aLeaderElectionConfiguration(settings.leaseName())
@@ -91,7 +92,8 @@ public final class KelpieOperator implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         EventRecorder events = new EventRecorder(clock, settings.identity());
-        operator.register(new ClusterReconciler(settings.defaults(), clock, events), c -> watch(settings, c));
+        operator.register(new ClusterReconciler(settings.defaults(), clock, events, () -> metrics.podRestarted("Cluster")),
+                c -> watch(settings, c));
         TopicSettings topicSettings = TopicSettings.defaults();
         TopicReconciler topics = new TopicReconciler(BootstrapResolver.bootstrapService(), topicSettings,
                 AdminClients.withTimeout(topicSettings.adminCallTimeout()), clock, events);
