@@ -20,6 +20,7 @@ final class ExecutorShardTimer implements ShardTimer {
 
     private final ScheduledExecutorService executor;
     private final Map<String, ScheduledFuture<?>> tasks = new HashMap<>();
+    private boolean closed;
 
     ExecutorShardTimer(ScheduledExecutorService executor) {
         this.executor = executor;
@@ -28,6 +29,9 @@ final class ExecutorShardTimer implements ShardTimer {
     @Override
     public void schedule(String key, long delayMs, Runnable task) {
         cancel(key);
+        if (closed) {
+            return;
+        }
         Runnable guarded = new Runnable() {
             @Override
             public void run() {
@@ -63,8 +67,10 @@ final class ExecutorShardTimer implements ShardTimer {
         return tasks.containsKey(key);
     }
 
+    /** Cancels every task; the shard is unloaded, so later schedules are ignored. */
     @Override
     public void cancelAll() {
+        closed = true;
         tasks.values().forEach(f -> f.cancel(false));
         tasks.clear();
     }

@@ -252,7 +252,12 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Loads what {@code image} says this broker leads, before requests are served. Blocks. */
     public void startup(MetadataImage image) {
+        long started = clock.monotonicNs();
         onMetadataUpdate(MetadataImage.empty(image.clusterId()), image).join();
+        if (!shards.isEmpty()) {
+            LOG.info("Group coordinator loaded {} shards of {} in {} ms", shards.size(), OFFSETS_TOPIC,
+                    (clock.monotonicNs() - started) / 1_000_000);
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
@@ -62,6 +63,8 @@ final class GroupShard {
     final OffsetManager offsetManager;
     final GroupAdmin admin;
     private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    /** Set by {@link #onUnloaded}: a detached shard (a late callback, a stray timer) must not write. */
+    private boolean unloaded;
 
     GroupShard(int partition, GroupCoordinatorConfig config, Clock clock, ShardTimer timer, ShardWriter writer,
             Supplier<MetadataImage> metadata) {
@@ -169,6 +172,9 @@ final class GroupShard {
      * @throws RecordTooLargeException before replaying anything when one record cannot fit in a batch
      */
     CompletableFuture<Void> append(List<GroupRecord> records) {
+        if (unloaded) {
+            return CompletableFuture.failedFuture(new NotCoordinatorException("Shard " + partition + " is unloaded"));
+        }
         if (records.isEmpty()) {
             return lastWrite;
         }
@@ -245,6 +251,7 @@ final class GroupShard {
 
     /** Leadership moves away or the shard reloads: cancels timers, answers held requests. */
     void onUnloaded() {
+        unloaded = true;
         timer.cancelAll();
         for (Group g : groups.values()) {
             if (g instanceof ClassicGroup c) {

@@ -16,6 +16,6 @@ interface ShardTimer {
 
     boolean isScheduled(String key);
 
-    /** Cancels every task (the shard unloads). */
+    /** Cancels every task (the shard unloads); tasks scheduled afterwards never run. */
     void cancelAll();
 }

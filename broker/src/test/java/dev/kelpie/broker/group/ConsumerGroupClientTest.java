@@ -240,4 +240,17 @@ class ConsumerGroupClientTest {
                 new GroupStateSource.PartitionOffset("lag", 0, 3, 5, 2),
                 new GroupStateSource.PartitionOffset("lag", 1, 5, 5, 0));
     }
+
+    @org.junit.jupiter.api.Test
+    void offsetsOfADeletedTopicAreDeleted() throws Exception {
+        createTopic("doomed", 1);
+        createTopic("kept", 1);
+        KafkaConsumer<String, String> c = consumer("classic", "deletion-group", null);
+        c.assign(List.of(new TopicPartition("doomed", 0), new TopicPartition("kept", 0)));
+        c.commitSync(Map.of(new TopicPartition("doomed", 0), new OffsetAndMetadata(0),
+                new TopicPartition("kept", 0), new OffsetAndMetadata(0)));
+        BROKER.admin().deleteTopics(List.of("doomed")).all().get();
+        await().atMost(WAIT).until(() -> BROKER.admin().listConsumerGroupOffsets("deletion-group")
+                .partitionsToOffsetAndMetadata().get().keySet().equals(Set.of(new TopicPartition("kept", 0))));
+    }
 }

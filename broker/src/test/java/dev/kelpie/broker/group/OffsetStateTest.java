@@ -144,4 +144,22 @@ class OffsetStateTest {
         assertThat(h.shard.offsetManager.commit(new CommitArgs("s", -1, "", null, (short) 9,
                 List.of(offset(A0, 1))))).isCompletedExceptionally();
     }
+
+    @Test
+    void anUnloadedShardNeitherWritesNorAnswersHeldRequestsLater() {
+        ShardHarness h = new ShardHarness(ShardHarness.config());
+        java.util.concurrent.CompletableFuture<org.apache.kafka.common.message.JoinGroupResponseData> held =
+                h.join("g", h.join("g", "").join().memberId(), null, ShardHarness.protocols("range"), 10_000, 20_000);
+        String m = held.join().memberId();
+        java.util.concurrent.CompletableFuture<org.apache.kafka.common.message.SyncGroupResponseData> waiting =
+                h.sync("g", 1, m, Map.of());
+        int written = h.writer.recordCount();
+        assertThat(waiting).as("the leader's sync is not a follower's, it is stored").isDone();
+        h.shard.onUnloaded();
+        assertThat(h.shard.append(List.of(new GroupRecord.Offset("g", "topic-a", 0,
+                new OffsetValue(1, -1, "", 0))))).isCompletedExceptionally();
+        h.time.advance(60_000);
+        assertThat(h.writer.recordCount()).isEqualTo(written);
+        assertThat(h.shard.groups).isEmpty();
+    }
 }
