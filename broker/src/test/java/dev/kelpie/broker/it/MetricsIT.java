@@ -3,9 +3,7 @@ package dev.kelpie.broker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kelpie.broker.metrics.Dashboards;
-import dev.kelpie.broker.metrics.PromQl;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a consumer run: every panel query and every {@code label_values} variable returns at least one series
  * (those empty by design are listed in {@link #EMPTY_BY_DESIGN} with the reason, and must be empty), every
  * alert rule evaluates without error, in the query API and in Prometheus' own rule evaluation, and
- * {@code promtool check rules} passes.
+ * {@code promtool check rules} passes. The operator's queries ({@link Dashboards#isOperator}) are checked by the
+ * operator module's {@code OperatorMetricsIT} instead, with a running operator.
  */
 class MetricsIT {
     private static final String TOPIC = "metrics-it";
@@ -48,14 +46,14 @@ class MetricsIT {
     /** Values for the dashboards' variables, as Grafana's "All" or the test's own topic. */
     private static final String GROUP = "metrics-it-group";
     private static final Map<String, String> VARIABLES = Map.of("namespace", ".*", "cluster", ".*", "topic", TOPIC,
-            "group", ".*", "kind", ".*", "__rate_interval", "10s", "__interval", "5s", "__range", "1m");
+            "group", ".*", "__rate_interval", "10s", "__interval", "5s", "__range", "1m");
     /**
      * Queries with no series here, by the prefix of every metric name they select → why. Each such query must
-     * be empty (so the list cannot go stale).
+     * be empty (so the list cannot go stale). None today: the operator's queries
+     * ({@link Dashboards#isOperator}) are not checked here but by the operator module's
+     * {@code OperatorMetricsIT}, against a running operator.
      */
-    static final Map<String, String> EMPTY_BY_DESIGN = Map.of(
-            "kelpie_operator_", "the operator needs a Kubernetes API server, so this test does not run it; its "
-                    + "names are pinned in DashboardMetricNamesTest.OPERATOR_METRICS");
+    static final Map<String, String> EMPTY_BY_DESIGN = Map.of();
 
     @TempDir
     Path dir;
@@ -126,85 +124,36 @@ class MetricsIT {
     /** At least 5 scrapes, the last ones with records going in and out. */
     private static void awaitScrapesWithTraffic(PrometheusProcess prometheus, Load load) {
         await("scrapes with traffic").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500))
-                .until(() -> value(prometheus.query("count_over_time(kelpie_broker_info[1m])")) >= 5
-                        && value(prometheus.query("sum(rate(kelpie_topic_in_bytes_total[10s]))")) > 0
-                        && value(prometheus.query("sum(rate(kelpie_topic_out_bytes_total[10s]))")) > 0
+                .until(() -> prometheus.value("count_over_time(kelpie_broker_info[1m])") >= 5
+                        && prometheus.value("sum(rate(kelpie_topic_in_bytes_total[10s]))") > 0
+                        && prometheus.value("sum(rate(kelpie_topic_out_bytes_total[10s]))") > 0
                         // the group has joined and committed for a few scrapes: lag and deriv() have points
-                        && value(prometheus.query("max(count_over_time(kelpie_group_committed_offset[1m]))")) >= 3);
+                        && prometheus.value("max(count_over_time(kelpie_group_committed_offset[1m]))") >= 3);
         assertThat(load.produced()).isPositive();
         assertThat(load.consumed()).isPositive();
     }
 
-    private static double value(JsonNode answer) {
-        JsonNode result = answer.path("data").path("result");
-        return result.size() == 0 ? 0 : result.get(0).path("value").get(1).asDouble();
-    }
-
     private static void checkDashboards(PrometheusProcess prometheus) {
-        List<Dashboards.Query> queries = new ArrayList<>(Dashboards.panelQueries());
-        Dashboards.variableQueries().forEach(v -> queries.add(new Dashboards.Query(v.source(), v.title(),
-                PromQl.labelValuesSelector(v.expr()))));
+        // the operator's queries are OperatorMetricsIT's
+        List<Dashboards.Query> queries = Dashboards.panelAndVariableQueries().stream()
+                .filter(q -> !Dashboards.isOperator(q)).toList();
         assertThat(queries).hasSizeGreaterThan(60);
-        Map<String, String> problems = new LinkedHashMap<>();
-        int withData = 0;
-        for (Dashboards.Query q : queries) {
-            JsonNode answer = prometheus.query(PromQl.substitute(q.expr(), VARIABLES));
-            if (!answer.path("status").asText().equals("success")) {
-                problems.put(q.toString(), "error: " + answer.path("error").asText());
-                continue;
-            }
-            int series = answer.path("data").path("result").size();
-            String reason = emptyByDesign(q.expr());
-            if (reason == null && series == 0) {
-                problems.put(q.toString(), "no series");
-            } else if (reason != null && series > 0) {
-                problems.put(q.toString(), "listed as empty by design (" + reason + ") but has " + series
-                        + " series: take it off the list");
-            }
-            withData += series > 0 ? 1 : 0;
-        }
-        assertThat(problems).as("dashboard queries").isEmpty();
+        int withData = DashboardCheck.assertEveryQueryHasData(prometheus, queries, VARIABLES, EMPTY_BY_DESIGN);
         System.out.println("Checked " + queries.size() + " dashboard queries; " + withData + " with data");
-        assertThat(value(prometheus.query("sum(rate(kelpie_topic_in_messages_total{topic=\"" + TOPIC + "\"}[10s]))")))
+        assertThat(prometheus.value("sum(rate(kelpie_topic_in_messages_total{topic=\"" + TOPIC + "\"}[10s]))"))
                 .isPositive();
-        assertThat(value(prometheus.query("sum(rate(kelpie_request_duration_seconds_count{api=\"Produce\"}[10s]))")))
+        assertThat(prometheus.value("sum(rate(kelpie_request_duration_seconds_count{api=\"Produce\"}[10s]))"))
                 .isPositive();
-        assertThat(value(prometheus.query("histogram_quantile(0.99, sum by (le) "
-                + "(rate(kelpie_request_duration_seconds_bucket{api=\"Produce\"}[10s])))")))
+        assertThat(prometheus.value("histogram_quantile(0.99, sum by (le) "
+                + "(rate(kelpie_request_duration_seconds_bucket{api=\"Produce\"}[10s])))"))
                 .isPositive().isLessThan(30);
     }
 
-    /** The reason when every metric {@code expr} selects has a prefix listed in {@link #EMPTY_BY_DESIGN}. */
-    private static String emptyByDesign(String expr) {
-        List<String> reasons = PromQl.metricNames(expr).stream().map(name -> EMPTY_BY_DESIGN.entrySet().stream()
-                .filter(e -> name.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(null)).toList();
-        return reasons.isEmpty() || reasons.contains(null) ? null : reasons.get(0);
-    }
-
     private static void checkRules(PrometheusProcess prometheus) {
-        List<Dashboards.Query> rules = Dashboards.ruleQueries();
-        for (Dashboards.Query q : rules) {
-            JsonNode answer = prometheus.query(q.expr());
-            assertThat(answer.path("status").asText()).as(q + " → " + answer).isEqualTo("success");
-        }
-        // Prometheus' own evaluation: every rule loaded, evaluated at least once, healthy
-        await("rules evaluated").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> {
-                    List<JsonNode> loaded = new ArrayList<>();
-                    prometheus.getJson("/api/v1/rules").path("data").path("groups")
-                            .forEach(g -> g.path("rules").forEach(loaded::add));
-                    assertThat(loaded).extracting(r -> r.path("name").asText())
-                            .containsExactlyInAnyOrderElementsOf(rules.stream().map(Dashboards.Query::title).toList());
-                    assertThat(loaded).allSatisfy(r -> {
-                        assertThat(r.path("health").asText()).as(r.toString()).isEqualTo("ok");
-                        assertThat(r.path("lastEvaluation").asText()).as(r.toString()).doesNotStartWith("0001");
-                    });
-                });
-        List<String> alerts = new ArrayList<>();
-        prometheus.getJson("/api/v1/alerts").path("data").path("alerts")
-                .forEach(a -> alerts.add(a.path("labels").path("alertname").asText()));
+        DashboardCheck.assertEveryRuleEvaluates(prometheus);
         // the disk alerts depend on the machine's file system, not on the broker
-        assertThat(alerts).as("alerts on a healthy broker").allMatch(name -> name.startsWith("KelpieDisk"));
+        assertThat(DashboardCheck.alerts(prometheus)).extracting(a -> a.path("labels").path("alertname").asText())
+                .as("alerts on a healthy broker").allMatch(name -> name.startsWith("KelpieDisk"));
     }
 
     /**

@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
  * with its data in a temporary directory, scraping given targets every second and evaluating given rule
  * files every second. Its output goes to {@code prometheus.log} in that directory.
  *
+ * Used by the broker's {@code MetricsIT} and, through the broker's test-jar, the operator's
+ * {@code OperatorMetricsIT}.
+ *
  * <p>Thread-safety: for the test thread.
  */
-final class PrometheusProcess implements AutoCloseable {
+public final class PrometheusProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +48,7 @@ final class PrometheusProcess implements AutoCloseable {
      * @param targets {@code host:port} of {@code /metrics} endpoints
      * @param ruleFiles rule files to load
      */
-    static PrometheusProcess start(Path dir, String job, List<String> targets, List<Path> ruleFiles) {
+    public static PrometheusProcess start(Path dir, String job, List<String> targets, List<Path> ruleFiles) {
         String prometheus = Cli.requireOnPath("prometheus", "apt-get install prometheus");
         int port = BrokerProcess.freePort();
         StringBuilder config = new StringBuilder()
@@ -82,11 +85,17 @@ final class PrometheusProcess implements AutoCloseable {
     }
 
     /** {@code /api/v1/query} now; the whole JSON answer (status, data or error). */
-    JsonNode query(String promql) {
+    public JsonNode query(String promql) {
         return getJson("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     }
 
-    JsonNode getJson(String pathAndQuery) {
+    /** The value of the first series {@code promql} returns now; 0 when it returns none. */
+    public double value(String promql) {
+        JsonNode result = query(promql).path("data").path("result");
+        return result.size() == 0 ? 0 : result.get(0).path("value").get(1).asDouble();
+    }
+
+    public JsonNode getJson(String pathAndQuery) {
         try {
             return JSON.readTree(get(pathAndQuery).body());
         } catch (IOException e) {
@@ -105,7 +114,7 @@ final class PrometheusProcess implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

@@ -16,9 +16,12 @@ import java.util.stream.Stream;
  * ({@code grafana-dashboards/alerts/*.yml}), as lists of PromQL queries for the tests.
  */
 public final class Dashboards {
-    /** From the broker module, where Maven runs the tests. */
+    /** From the module directory, where Maven runs the tests (broker or operator). */
     public static final Path DIR = Path.of("..", "grafana-dashboards");
     public static final Path RULES = DIR.resolve("alerts").resolve("kelpie-rules.yml");
+
+    /** The prefix of the operator's metric names. */
+    public static final String OPERATOR_PREFIX = "kelpie_operator_";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -73,6 +76,25 @@ public final class Dashboards {
             }
             collectPanels(uid, panel.path("panels"), out);
         }
+    }
+
+    /**
+     * Every panel query and the selector of every {@code label_values} variable (titled {@code $name}; null
+     * for another kind of variable query, which fails the callers' checks).
+     */
+    public static List<Query> panelAndVariableQueries() {
+        List<Query> out = new ArrayList<>(panelQueries());
+        variableQueries().forEach(v -> out.add(new Query(v.source(), v.title(), PromQl.labelValuesSelector(v.expr()))));
+        return out;
+    }
+
+    /**
+     * Whether {@code q} is about the operator: every metric it selects is the operator's. The operator's
+     * OperatorMetricsIT checks these with a running operator, the broker's MetricsIT all others.
+     */
+    public static boolean isOperator(Query q) {
+        var names = PromQl.metricNames(q.expr());
+        return !names.isEmpty() && names.stream().allMatch(n -> n.startsWith(OPERATOR_PREFIX));
     }
 
     /** The selector of every {@code label_values} variable; other query variables fail the caller's checks. */

@@ -10,21 +10,22 @@ import java.util.UUID;
 
 /**
  * Plays Kubernetes' StatefulSet controller and kubelet against the mock API server, which has neither, one
- * explicit step at a time so that tests decide when pods appear and become ready.
+ * explicit step at a time so that tests decide when pods appear and become ready. Public for the operator's
+ * {@code OperatorMetricsIT}. Thread-safety: for the test thread.
  */
-final class FakeStatefulSetController {
+public final class FakeStatefulSetController {
 
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
 
-    FakeStatefulSetController(KubernetesClient client, String namespace, String name) {
+    public FakeStatefulSetController(KubernetesClient client, String namespace, String name) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
     }
 
-    StatefulSet statefulSet() {
+    public StatefulSet statefulSet() {
         return client.apps().statefulSets().inNamespace(namespace).withName(name).get();
     }
 
@@ -32,7 +33,7 @@ final class FakeStatefulSetController {
      * Creates missing pods from the current template (not ready), deletes pods beyond {@code replicas}, and
      * writes the StatefulSet's status.
      */
-    void sync() {
+    public void sync() {
         StatefulSet sts = statefulSet();
         int replicas = sts.getSpec().getReplicas();
         for (int ordinal = 0; ordinal < replicas; ordinal++) {
@@ -48,7 +49,7 @@ final class FakeStatefulSetController {
         writeStatus();
     }
 
-    void setReady(int ordinal, boolean ready) {
+    public void setReady(int ordinal, boolean ready) {
         Pod pod = pod(ordinal);
         client.pods().resource(pod).editStatus(p -> new PodBuilder(p).editOrNewStatus()
                 .withPhase("Running")
@@ -59,24 +60,24 @@ final class FakeStatefulSetController {
     }
 
     /** Creates missing pods and makes every pod ready. */
-    void syncAllReady() {
+    public void syncAllReady() {
         sync();
         for (Pod pod : pods()) {
             setReady(ordinal(pod), true);
         }
     }
 
-    Pod pod(int ordinal) {
+    public Pod pod(int ordinal) {
         return client.pods().inNamespace(namespace).withName(name + "-" + ordinal).get();
     }
 
-    List<Pod> pods() {
+    public List<Pod> pods() {
         return client.pods().inNamespace(namespace).list().getItems().stream()
                 .filter(p -> p.getMetadata().getName().startsWith(name + "-"))
                 .toList();
     }
 
-    int ordinal(Pod pod) {
+    public int ordinal(Pod pod) {
         return Integer.parseInt(pod.getMetadata().getName().substring(name.length() + 1));
     }
 
