@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kelpie.operator.TestClusters;
 import dev.kelpie.operator.api.Cluster;
-import dev.kelpie.operator.api.ClusterSpec;
-import dev.kelpie.operator.api.StorageSpec;
 import dev.kelpie.operator.events.EventRecorder;
 import dev.kelpie.operator.model.ClusterModel;
 import dev.kelpie.operator.model.OperatorDefaults;
@@ -21,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -305,15 +303,8 @@ class ClusterReconcilerTest {
     }
 
     private static Cluster cluster(int replicas, Map<String, JsonNode> config) {
-        Cluster cluster = new Cluster();
-        cluster.setMetadata(new ObjectMetaBuilder().withName(NAME).withNamespace(NS).build());
-        ClusterSpec spec = new ClusterSpec();
-        spec.setReplicas(replicas);
-        StorageSpec storage = new StorageSpec();
-        storage.setSize("1Gi");
-        spec.setStorage(storage);
-        spec.setConfig(new HashMap<>(config));
-        cluster.setSpec(spec);
+        Cluster cluster = TestClusters.cluster(NS, NAME, replicas);
+        cluster.getSpec().setConfig(new HashMap<>(config));
         return cluster;
     }
 

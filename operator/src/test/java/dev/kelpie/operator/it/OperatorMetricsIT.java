@@ -9,9 +9,8 @@ import dev.kelpie.broker.it.DashboardCheck;
 import dev.kelpie.broker.it.PrometheusProcess;
 import dev.kelpie.broker.metrics.Dashboards;
 import dev.kelpie.broker.metrics.PromQl;
+import dev.kelpie.operator.TestClusters;
 import dev.kelpie.operator.api.Cluster;
-import dev.kelpie.operator.api.ClusterSpec;
-import dev.kelpie.operator.api.StorageSpec;
 import dev.kelpie.operator.api.Topic;
 import dev.kelpie.operator.api.TopicSpec;
 import dev.kelpie.operator.cluster.FakeStatefulSetController;
@@ -181,15 +180,7 @@ class OperatorMetricsIT {
     }
 
     private static Cluster cluster(String name) {
-        Cluster cluster = new Cluster();
-        cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-        ClusterSpec spec = new ClusterSpec();
-        spec.setReplicas(1);
-        StorageSpec storage = new StorageSpec();
-        storage.setSize("1Gi");
-        spec.setStorage(storage);
-        cluster.setSpec(spec);
-        return cluster;
+        return TestClusters.cluster(NS, name, 1);
     }
 
     private static Topic topic(String name, String cluster) {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.kelpie.operator.TestClusters;
 import dev.kelpie.operator.api.Cluster;
-import dev.kelpie.operator.api.ClusterSpec;
-import dev.kelpie.operator.api.StorageSpec;
 import dev.kelpie.operator.api.Topic;
 import dev.kelpie.operator.api.TopicSpec;
 import dev.kelpie.operator.model.OperatorDefaults;
@@ -123,14 +122,6 @@ class KelpieOperatorTest {
     }
 
     private static Cluster cluster() {
-        Cluster cluster = new Cluster();
-        cluster.setMetadata(new ObjectMetaBuilder().withName("kc1").withNamespace("test").build());
-        ClusterSpec spec = new ClusterSpec();
-        spec.setReplicas(1);
-        StorageSpec storage = new StorageSpec();
-        storage.setSize("1Gi");
-        spec.setStorage(storage);
-        cluster.setSpec(spec);
-        return cluster;
+        return TestClusters.cluster("test", "kc1", 1);
     }
 }

@@ -10,9 +10,8 @@ import dev.kelpie.broker.common.Clock;
 import dev.kelpie.broker.config.BrokerConfig;
 import dev.kelpie.broker.log.LogConfig;
 import dev.kelpie.broker.server.BrokerServer;
+import dev.kelpie.operator.TestClusters;
 import dev.kelpie.operator.api.Cluster;
-import dev.kelpie.operator.api.ClusterSpec;
-import dev.kelpie.operator.api.StorageSpec;
 import dev.kelpie.operator.api.Topic;
 import dev.kelpie.operator.api.TopicSpec;
 import dev.kelpie.operator.events.EventRecorder;
@@ -323,15 +322,7 @@ class TopicReconcilerTest {
     }
 
     private static Cluster cluster(String clusterName) {
-        Cluster cluster = new Cluster();
-        cluster.setMetadata(new ObjectMetaBuilder().withName(clusterName).withNamespace(NS).build());
-        ClusterSpec spec = new ClusterSpec();
-        spec.setReplicas(1);
-        StorageSpec storage = new StorageSpec();
-        storage.setSize("1Gi");
-        spec.setStorage(storage);
-        cluster.setSpec(spec);
-        return cluster;
+        return TestClusters.cluster(NS, clusterName, 1);
     }
 
     private Topic get() {
