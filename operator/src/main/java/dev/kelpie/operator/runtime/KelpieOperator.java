@@ -66,7 +66,9 @@ public final class KelpieOperator implements AutoCloseable {
         JvmGcMetrics gcMetrics = bindJvmMetrics(registry);
         AtomicBoolean leading = new AtomicBoolean(!settings.leaderElection());
         AtomicBoolean stopping = new AtomicBoolean();
-        Gauge.builder("kelpie.operator.leader", leading, l -> l.get() ? 1 : 0)
+        // held strongly: without leader election nothing else refers to the flag, and Micrometer's default weak
+        // reference would turn the gauge into NaN after the next GC
+        Gauge.builder("kelpie.operator.leader", leading, l -> l.get() ? 1 : 0).strongReference(true)
                 .description("1 while this replica holds the Lease and reconciles").register(registry);
 
         OperatorMetrics metrics = new OperatorMetrics(registry);
