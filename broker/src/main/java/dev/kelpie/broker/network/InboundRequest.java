@@ -14,12 +14,19 @@ sealed interface InboundRequest {
 
     AbstractRequest request();
 
+    /** The network buffer {@link #request()} aliases; released once the request is done with. */
+    FrameLease lease();
+
     /** For the {@link RequestHandler}. */
-    record ToHandle(RequestContext context, AbstractRequest request) implements InboundRequest {
+    record ToHandle(RequestContext context, AbstractRequest request, FrameLease lease) implements InboundRequest {
     }
 
     /** Already answered by the protocol layer (a too-new ApiVersions request); still waits its turn. */
     record Answered(RequestContext context, AbstractRequest request, AbstractResponse response)
             implements InboundRequest {
+        @Override
+        public FrameLease lease() {
+            return FrameLease.NONE;
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,12 @@ import org.slf4j.LoggerFactory;
  * {@link InboundRequest} with {@link RequestParser}, or closes the connection when the parser rejects it
  * (unknown api key, unserved version, malformed header or body; logged at debug with the reason).
  *
- * <p>Memory: each frame is copied once into its own exactly-sized heap buffer and the Netty frame is released
- * before parsing, as Kafka's {@code NetworkReceive} reads each request into a heap buffer. Parsed
- * {@code MemoryRecords} alias that copy, so a handler may keep them (in a purgatory, an append queue) for as
- * long as it likes without reference counting, and no Netty buffer escapes the network package.
+ * <p>Memory: a Produce frame in one direct buffer is parsed in place: its {@code MemoryRecords} alias the
+ * pooled network buffer, which a {@link FrameLease} holds until the handler's stage completes (the
+ * {@link RequestHandler} contract), so the log writes records to its file with no copy in between. Every other
+ * frame (small requests, or a frame Netty had to assemble from several buffers) is copied once into its own
+ * exactly-sized heap buffer and the Netty frame is released before parsing, as Kafka's {@code NetworkReceive}
+ * reads each request into a heap buffer; those requests alias nothing Netty owns.
  *
  * <p>Thread-safety: one instance per connection, used on its event loop only.
  */
@@ -48,14 +51,24 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
         if (rejected) {
             return;
         }
-        ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
-        frame.readBytes(copy);
-        copy.flip();
         long receivedNs = clock.monotonicNs();
-        ParsedFrame parsed = parser.parse(copy);
+        FrameLease lease = FrameLease.NONE;
+        ParsedFrame parsed;
+        if (parsesInPlace(frame)) {
+            lease = FrameLease.of(frame.retain());
+            parsed = parser.parse(frame.nioBuffer());
+        } else {
+            ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
+            frame.readBytes(copy);
+            copy.flip();
+            parsed = parser.parse(copy);
+        }
         if (parsed instanceof ParsedFrame.Request request) {
-            out.add(new InboundRequest.ToHandle(context(ctx, request.header(), receivedNs), request.request()));
-        } else if (parsed instanceof ParsedFrame.Answered answered) {
+            out.add(new InboundRequest.ToHandle(context(ctx, request.header(), receivedNs), request.request(), lease));
+            return;
+        }
+        lease.release();
+        if (parsed instanceof ParsedFrame.Answered answered) {
             out.add(new InboundRequest.Answered(context(ctx, answered.header(), receivedNs), answered.request(),
                     answered.response()));
         } else if (parsed instanceof ParsedFrame.Rejected rejection) {
@@ -63,6 +76,12 @@ final class RequestDecoder extends MessageToMessageDecoder<ByteBuf> {
             LOGGER.debug("Closing connection from {}: {}", ctx.channel().remoteAddress(), rejection.reason());
             ctx.close();
         }
+    }
+
+    /** Produce frames held in one direct buffer: the only requests large enough for a copy to matter. */
+    private static boolean parsesInPlace(ByteBuf frame) {
+        return frame.readableBytes() >= Short.BYTES && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id
+                && frame.isDirect() && frame.nioBufferCount() == 1;
     }
 
     private RequestContext context(ChannelHandlerContext ctx, RequestHeader header,

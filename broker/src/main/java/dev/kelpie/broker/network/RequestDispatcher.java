@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Lifecycle</b>: {@link ConnectionState}. When the connection closes, waiting requests are dropped and
  * responses not yet sent are discarded, releasing their file slices; so are responses completing later.
+ * A request's {@link FrameLease} is released when its stage completes, or when it is dropped undispatched.
  *
  * <p>Thread-safety: one instance per connection; all state is touched on the connection's event loop only.
  * {@link RequestHandler} stages may complete on any thread.
@@ -79,6 +80,7 @@ final class RequestDispatcher extends ChannelDuplexHandler {
             return;
         }
         if (!(state instanceof ConnectionState.Open) || !ctx.channel().isActive()) {
+            request.lease().release();
             return;
         }
         waiting.add(request);
@@ -190,8 +192,9 @@ final class RequestDispatcher extends ChannelDuplexHandler {
         stage.whenComplete((response, failure) -> onStageDone(slot, response, failure));
     }
 
-    /** Any thread. */
+    /** Any thread. The handler is done with the request, so the network buffer it aliased goes back first. */
     private void onStageDone(InFlight slot, AbstractResponse response, Throwable failure) {
+        slot.request.lease().release();
         EventExecutor loop = ctx.executor();
         if (loop.inEventLoop()) {
             complete(slot, response, failure);
@@ -268,6 +271,8 @@ final class RequestDispatcher extends ChannelDuplexHandler {
         state = live.close(reason);
         queues.waitingChanged(-waiting.size());
         queues.inFlightChanged(-inFlight.size());
+        // in-flight requests release their buffers when their stages complete, which may be later
+        waiting.forEach(request -> request.lease().release());
         waiting.clear();
         for (InFlight slot : inFlight) {
             if (slot.outcome instanceof Outcome.Send send) {

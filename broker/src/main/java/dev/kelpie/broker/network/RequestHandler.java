@@ -13,6 +13,10 @@ import org.apache.kafka.common.requests.AbstractResponse;
  * {@code ApiException} becomes that error's response ({@code request.getErrorResponse}); any other
  * failure becomes UNKNOWN_SERVER_ERROR. Responses leave in request order per connection whatever order
  * the stages complete in.
+ *
+ * <p>Buffers: the request may alias a pooled network buffer (a Produce request's {@code MemoryRecords}), which
+ * returns to the pool when the stage completes. A handler must therefore not complete its stage while any of
+ * its work may still read the request's records, and must not keep them (copy what it needs to keep).
  */
 @FunctionalInterface
 public interface RequestHandler {

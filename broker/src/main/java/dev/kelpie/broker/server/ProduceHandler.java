@@ -151,8 +151,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             MemoryRecords records = (MemoryRecords) data.records();
             TopicPartition tp = new TopicPartition(topic.name(), data.index());
             Uuid topicId = topic.id();
-            CompletableFuture<AppendResult> result = partitions.callAsync(tp, p -> append(p, topicId, records, acks));
-            return acks == -1 && timeoutMs > 0 ? result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS) : result;
+            return partitions.callAsync(tp, p -> append(p, topicId, records, acks, timeoutMs));
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -173,8 +172,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         }
     }
 
-    /** Owner thread of {@code p}. */
-    private CompletionStage<AppendResult> append(Partition p, Uuid topicId, MemoryRecords records, short acks) {
+    /**
+     * Owner thread of {@code p}. The request's timeout starts here, once the records are in the log (as Kafka's
+     * delayed produce): a stage that timed out earlier would hand the records' network buffer back to the pool
+     * while this task may still be queued to read it ({@link dev.kelpie.broker.network.RequestHandler}).
+     */
+    private CompletionStage<AppendResult> append(Partition p, Uuid topicId, MemoryRecords records, short acks,
+            int timeoutMs) {
         if (!p.topicId().equals(topicId)) {
             throw new NotLeaderOrFollowerException("Topic " + p.topicPartition().topic() + " was re-created");
         }
@@ -187,7 +191,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         AppendResult result = new AppendResult(appended.info().firstOffset(), appended.info().logAppendTimeMs(),
                 appended.info().logStartOffset());
         if (acks == -1) {
-            return appended.committed().thenApply(v -> result);
+            CompletableFuture<AppendResult> committed = appended.committed().thenApply(v -> result);
+            return timeoutMs > 0 ? committed.orTimeout(timeoutMs, TimeUnit.MILLISECONDS) : committed;
         }
         return CompletableFuture.completedFuture(result);
     }

@@ -1,9 +1,11 @@
 package dev.kelpie.broker.network;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kelpie.broker.log.FileSlice;
 import dev.kelpie.broker.protocol.KafkaWire;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.FileRegion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,6 +183,43 @@ class RequestPipelineTest {
 
         assertThat(channel.sentCorrelationIds(ApiKeys.DESCRIBE_CLUSTER, DESCRIBE_CLUSTER_V)).containsExactly(3);
         assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void aProduceRequestReadsItsRecordsInPlaceUntilItsStageCompletes() {
+        // the test holds one reference of its own, so the count shows what the pipeline still holds
+        ByteBuf read = channel.receiveDirect(describeCluster(1), produce(2, (short) 1));
+
+        assertThat(read.refCnt()).as("the produce request still aliases the read buffer").isEqualTo(2);
+        MemoryRecords records = (MemoryRecords) ((ProduceRequest) handler.call(1).request()).data().topicData()
+                .iterator().next().partitionData().get(0).records();
+        assertThat(records.buffer().isDirect()).isTrue();
+        assertThat(records.records().iterator().next().value()).isEqualTo(ByteBuffer.wrap("v".getBytes(UTF_8)));
+
+        handler.call(1).stage().complete(null);
+        assertThat(read.refCnt()).isEqualTo(1);
+        read.release();
+    }
+
+    @Test
+    void aProduceBufferOutlivesItsClosedConnectionUntilTheStageCompletes() {
+        ByteBuf read = channel.receiveDirect(produce(1, (short) -1), produce(2, (short) -1));
+        channel.close();
+
+        assertThat(read.refCnt()).as("both stages may still be reading the records").isEqualTo(3);
+        handler.call(0).stage().completeExceptionally(new NotControllerException("moved"));
+        handler.call(1).stage().complete(null);
+        assertThat(read.refCnt()).isEqualTo(1);
+        read.release();
+    }
+
+    @Test
+    void otherRequestsAreCopiedOutOfTheReadBuffer() {
+        ByteBuf read = channel.receiveDirect(describeCluster(1), fetch(2));
+
+        assertThat(handler.calls).hasSize(2);
+        assertThat(read.refCnt()).isEqualTo(1);
+        read.release();
     }
 
     @Test

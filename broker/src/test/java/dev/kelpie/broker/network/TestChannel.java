@@ -5,6 +5,7 @@ import dev.kelpie.broker.protocol.ApiVersionsResponder;
 import dev.kelpie.broker.protocol.KafkaWire;
 import dev.kelpie.broker.protocol.Parts;
 import dev.kelpie.broker.protocol.RequestParser;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -47,6 +48,18 @@ final class TestChannel extends EmbeddedChannel {
     @Override
     protected SocketAddress remoteAddress0() {
         return PEER;
+    }
+
+    /** Delivers bytes as one socket read into a direct buffer, as epoll does; returns that buffer. */
+    ByteBuf receiveDirect(byte[]... chunks) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] chunk : chunks) {
+            all.writeBytes(chunk);
+        }
+        ByteBuf direct = Unpooled.directBuffer(all.size());
+        direct.writeBytes(all.toByteArray());
+        writeInbound(direct.retain());
+        return direct;
     }
 
     /** Delivers bytes as one socket read. */
