@@ -5,6 +5,7 @@ import dev.kelpie.broker.protocol.ApiVersionsResponder;
 import dev.kelpie.broker.protocol.RequestParser;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NetworkServer implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(NetworkServer.class);
+    /**
+     * Largest socket read. Netty's adaptive default stops at 64 KiB, so every 64 KiB produce batch arrived in two
+     * reads and was stitched together by a copy; reads grow to this only while a connection keeps them full.
+     */
+    static final int SOCKET_READ_BYTES_MAX = 1024 * 1024;
     private static final int ACCEPT_BACKLOG = 1024;
     private static final long EVENT_LOOP_SHUTDOWN_MS_MAX = 2_000;
 
@@ -111,6 +117,8 @@ public final class NetworkServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048,
+                        SOCKET_READ_BYTES_MAX))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
                 .childHandler(new BrokerChannelInitializer(config, connectionLimiter, parser, handler, clock,

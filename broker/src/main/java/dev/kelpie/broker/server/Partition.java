@@ -4,7 +4,6 @@ import dev.kelpie.broker.log.LogAppendInfo;
 import dev.kelpie.broker.log.SegmentedLog;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -24,26 +23,29 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  * whose followers are all caught up. After a restart the recovered log is fsynced once and the high
  * watermark starts at its end. The high watermark never falls below the log start offset.
  *
- * <p>Thread-safety: one owner thread (its executor in {@link PartitionManager}) appends and advances the high
- * watermark; reads, {@link #highWatermark()} and {@link #leaderEpoch()} are safe from any thread (volatile
+ * <p>Thread-safety: one owner thread (its executor in {@link PartitionManager}) appends. The high watermark
+ * advances on the thread that makes an append durable (a group-commit flusher under {@code sync}, the owner
+ * itself under {@code interval}), under {@code highWatermarkLock}, and only ever upwards: handing each advance
+ * back to the owner thread cost a thread wake-up per append for no gain, since the advance is a monotonic
+ * maximum. Reads, {@link #highWatermark()} and {@link #leaderEpoch()} are safe from any thread (volatile
  * fields, the log's lock-free reads).
  */
 public final class Partition {
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final SegmentedLog log;
-    private final Executor owner;
     private final Consumer<TopicPartition> onHighWatermark;
     private volatile int leaderEpoch;
     private volatile long highWatermark;
     private volatile long committedBytes;
+    /** Guards the high-watermark advance, which runs on whichever thread completes durability. */
+    private final Object highWatermarkLock = new Object();
 
-    Partition(TopicPartition topicPartition, Uuid topicId, SegmentedLog log, int leaderEpoch, Executor owner,
+    Partition(TopicPartition topicPartition, Uuid topicId, SegmentedLog log, int leaderEpoch,
             Consumer<TopicPartition> onHighWatermark) {
         this.topicPartition = Objects.requireNonNull(topicPartition);
         this.topicId = Objects.requireNonNull(topicId);
         this.log = Objects.requireNonNull(log);
-        this.owner = Objects.requireNonNull(owner);
         this.onHighWatermark = onHighWatermark;
         this.leaderEpoch = leaderEpoch;
     }
@@ -107,22 +109,27 @@ public final class Partition {
 
     /**
      * Owner thread: appends a producer batch (Produce, or the group coordinator's records). The returned append's
-     * {@code committed} future completes on the owner thread once the high watermark covers it.
+     * {@code committed} future completes once the high watermark covers it, on the thread that made it durable.
      */
     public Appended appendAsLeader(MemoryRecords records) {
         LogAppendInfo info = log.appendAsLeader(records, leaderEpoch);
         long end = info.lastOffset() + 1;
         int bytes = info.duplicate() ? 0 : records.sizeInBytes();
-        CompletableFuture<Void> committed = log.awaitDurable(end)
-                .thenRunAsync(() -> advanceHighWatermark(end, bytes), owner);
+        CompletableFuture<Void> committed = log.awaitDurable(end).thenRun(() -> advanceHighWatermark(end, bytes));
         return new Appended(info, committed);
     }
 
     private void advanceHighWatermark(long offset, int bytes) {
-        committedBytes += bytes;
-        if (offset > highWatermark) {
-            highWatermark = offset;
-            log.updateHighWatermark(offset);
+        boolean advanced;
+        synchronized (highWatermarkLock) {
+            committedBytes += bytes;
+            advanced = offset > highWatermark;
+            if (advanced) {
+                highWatermark = offset;
+                log.updateHighWatermark(offset);
+            }
+        }
+        if (advanced) {
             onHighWatermark.accept(topicPartition);
         }
     }

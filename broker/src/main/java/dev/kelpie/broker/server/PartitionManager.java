@@ -238,7 +238,7 @@ public final class PartitionManager implements AutoCloseable {
         if (PartitionMetadataFile.read(log.dir()).isEmpty()) {
             PartitionMetadataFile.write(log.dir(), topicId);
         }
-        Partition partition = new Partition(tp, topicId, log, image.leaderEpoch(), executorFor(tp),
+        Partition partition = new Partition(tp, topicId, log, image.leaderEpoch(),
                 purgatory::checkAndComplete);
         partition.load();
         partitions.put(tp, partition);
