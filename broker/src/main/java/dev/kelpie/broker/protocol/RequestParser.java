@@ -24,9 +24,10 @@ import org.apache.kafka.common.requests.RequestHeader;
  *       field length against the bytes remaining before allocating; any failure is rejected.</li>
  * </ol>
  *
- * <p>Memory: parsed {@code MemoryRecords} (Produce) alias {@code frame}. The caller hands in a buffer nobody
- * else reuses (the network layer copies each frame into its own heap buffer), so requests may outlive the
- * network read without reference counting.
+ * <p>Memory: parsed {@code MemoryRecords} (Produce) alias {@code frame}; nothing else does (the generated
+ * readers copy strings and byte fields). The caller keeps {@code frame} unchanged for as long as the request is
+ * in use: the network layer parses Produce frames in place and holds their pooled buffer until the handler is
+ * done, and copies every other frame into a heap buffer of its own.
  *
  * <p>Thread-safety: immutable; safe from any thread.
  */
