@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -51,9 +53,11 @@ import org.slf4j.LoggerFactory;
  * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
  * Rolls: the appending thread only seals the old segment and creates the new one; the old segment's fsync and
  * index trimming, the producer snapshot and the checkpoint follow in the background pass
- * ({@link #flushForWaiters}). The durable offset (the recovery point) passes a sealed segment only after its
- * fsync. Invariant: a roll first completes the previous roll's fsync if still pending, so every segment
- * except the last two is fsynced and a torn write can only be in those two ({@link LogLoader}). In sync mode,
+ * ({@link #flushForWaiters}), which completes sealed segments oldest first. The appending thread never waits for
+ * an fsync under {@code interval} (Kafka's behaviour: when the disk is slower than the appends, the kernel's
+ * dirty-page throttling slows the writes), so any number of sealed segments may be waiting for theirs. The
+ * durable offset (the recovery point) passes a sealed segment only after its fsync and the fsyncs of all before
+ * it; recovery scans every segment above the recovery point ({@link LogLoader}). In sync mode,
  * readers that must never see data a power loss could take back bound their reads by {@link #durableOffset()}
  * (the high watermark is derived from it).
  *
@@ -100,6 +104,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final AtomicBoolean epochFileDue = new AtomicBoolean();
     /** Retention moved the log start; the background pass writes partition.checkpoint. */
     private final AtomicBoolean checkpointDue = new AtomicBoolean();
+    /**
+     * No segment below this base offset waits for its roll flush, so background passes walk the sealed segments
+     * from here on only. Raised by passes (flushLock's read side); reset by truncation (its write side), after
+     * which segments may again be created and sealed below it.
+     */
+    private final AtomicLong rollFlushedBelow =
+            new AtomicLong(Long.MIN_VALUE);
     /** The recovery point in partition.checkpoint as last written. */
     private volatile long checkpointedRecoveryPoint = -1;
     private final BufferSupplier buffers = BufferSupplier.create();
@@ -113,7 +124,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private volatile String offlineCause;
     private volatile boolean closed;
     /** Bumped before any truncation touches a file: concurrent readers tell a race from corruption. */
-    private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong truncations = new AtomicLong();
     private long unflushedMessages;
     private long lastFlushMs;
 
@@ -421,15 +432,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     /**
      * Seals the active segment and starts a new one at the log end. The sealed segment's fsync, index trimming,
      * the producer snapshot and the recovery-point checkpoint follow in a background pass
-     * ({@link #flushForWaiters}). Bounded lag: a segment sealed by the previous roll that is still not durable
-     * is completed here first, so at most the last two segments are ever un-fsynced.
+     * ({@link #flushForWaiters}); the appending thread never waits for them, however many sealed segments are
+     * still waiting for their fsync (recovery scans them all: {@link LogLoader}).
      */
     LogSegment roll() throws IOException {
         LogSegment created;
         structureLock.lock();
         try {
             LogSegment old = activeSegment();
-            completeSealedBelow(old.baseOffset());
             long base = logEndOffset;
             created = LogSegment.open(dir, base, "", config.indexIntervalBytes(), config.segmentIndexBytes(),
                     clock.wallMs());
@@ -444,47 +454,26 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         return created;
     }
 
-    /** Owner thread: completes the roll flush of every sealed segment below {@code offset}, oldest first. */
-    private void completeSealedBelow(long offset) throws IOException {
-        flushLock.readLock().lock();
-        try {
-            completeSealed(sealedNewestFirst(segments.headMap(offset, false)));
-        } finally {
-            flushLock.readLock().unlock();
-        }
-    }
-
     /**
-     * The sealed, not yet durable segments among the newest of {@code view}, newest first. The walk stops at the
-     * first durable one: roll flushes complete oldest first, so everything older is durable too.
+     * Caller holds flushLock (either side). Completes the roll flushes of the sealed segments of {@code view},
+     * oldest first, so a segment is durable only once every sealed segment before it is; segments retention or
+     * compaction removed meanwhile are skipped (nothing in them is below the log start, or the compacted copy
+     * was fsynced before the swap). Returns whether any roll flush was done by this call.
      */
-    private static List<LogSegment> sealedNewestFirst(java.util.NavigableMap<Long, LogSegment> view) {
-        List<LogSegment> sealed = new ArrayList<>(2);
-        for (LogSegment s : view.descendingMap().values()) {
-            if (!s.isRollFlushPending()) {
-                break;
-            }
-            sealed.add(s);
-        }
-        return sealed;
-    }
-
-    /** Completes the roll flushes of {@code sealedNewestFirst}, oldest first; returns whether any was done here. */
-    private boolean completeSealed(List<LogSegment> sealedNewestFirst) throws IOException {
+    private boolean completeSealed(NavigableMap<Long, LogSegment> view) throws IOException {
         boolean completed = false;
-        for (int i = sealedNewestFirst.size() - 1; i >= 0; i--) {
-            LogSegment s = sealedNewestFirst.get(i);
-            // a segment deleted by retention meanwhile holds nothing below the log start: no fsync needed
-            if (s.tryRetain()) {
-                try {
-                    long fsyncStartNs = clock.monotonicNs();
-                    if (s.completeRollFlush()) {
-                        completed = true;
-                        env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
-                    }
-                } finally {
-                    s.release();
+        for (LogSegment s : view.values()) {
+            if (!s.isRollFlushPending() || segments.get(s.baseOffset()) != s || !s.tryRetain()) {
+                continue;
+            }
+            try {
+                long fsyncStartNs = clock.monotonicNs();
+                if (s.completeRollFlush()) {
+                    completed = true;
+                    env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
                 }
+            } finally {
+                s.release();
             }
         }
         return completed;
@@ -550,12 +539,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      */
     private boolean flushSegments(boolean includeActive) throws IOException {
         long target = logEndOffset;
-        java.util.NavigableMap<Long, LogSegment> holding = segments.headMap(target, false);
+        NavigableMap<Long, LogSegment> holding = segments.headMap(target, false);
         // a roll after reading target only seals the segment holding it: it then shows up as sealed
         Map.Entry<Long, LogSegment> newest = holding.lastEntry();
         LogSegment open = newest == null || newest.getValue().isRollFlushPending() ? null : newest.getValue();
-        boolean completed = completeSealed(sealedNewestFirst(open == null ? holding
-                : holding.headMap(open.baseOffset(), false)));
+        NavigableMap<Long, LogSegment> unchecked = holding.tailMap(rollFlushedBelow.get(), true);
+        boolean completed = completeSealed(open == null ? unchecked : unchecked.headMap(open.baseOffset(), false));
+        if (newest != null) {
+            // only the active segment, whose base is at least newest's, can be sealed from now on
+            rollFlushedBelow.accumulateAndGet(newest.getKey(), Math::max);
+        }
         long durable = target;
         if (open != null && includeActive && target > waiters.durableOffset()) {
             long fsyncStartNs = clock.monotonicNs();
@@ -726,6 +719,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         structureLock.lock();
         flushLock.writeLock().lock();
         try {
+            rollFlushedBelow.set(Long.MIN_VALUE);
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
@@ -756,6 +750,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         structureLock.lock();
         flushLock.writeLock().lock();
         try {
+            rollFlushedBelow.set(Long.MIN_VALUE);
             List<LogSegment> removed = new ArrayList<>(segments.values());
             for (LogSegment s : removed) {
                 renameForDeletion(s);
@@ -1024,7 +1019,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             try {
                 flushLock.writeLock().lock();
                 try {
-                    completeSealed(sealedNewestFirst(segments.headMap(activeSegment().baseOffset(), false)));
+                    completeSealed(segments.headMap(activeSegment().baseOffset(), false));
                     producers.takeSnapshot(logEndOffset);
                     if (epochFileDue.getAndSet(false)) {
                         epochs.writeFile();
