@@ -53,19 +53,20 @@ import org.slf4j.LoggerFactory;
  * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
  * Rolls: the appending thread only seals the old segment and creates the new one; the old segment's fsync and
  * index trimming, the producer snapshot and the checkpoint follow in the background pass
- * ({@link #flushForWaiters}), which completes sealed segments oldest first. The appending thread never waits for
- * an fsync under {@code interval} (Kafka's behaviour: when the disk is slower than the appends, the kernel's
- * dirty-page throttling slows the writes), so any number of sealed segments may be waiting for theirs. The
- * durable offset (the recovery point) passes a sealed segment only after its fsync and the fsyncs of all before
- * it; recovery scans every segment above the recovery point ({@link LogLoader}). In sync mode,
- * readers that must never see data a power loss could take back bound their reads by {@link #durableOffset()}
- * (the high watermark is derived from it).
+ * ({@link #flushForWaiters}), which completes sealed segments oldest first. Under {@code interval} the appending
+ * thread never waits for an fsync unless {@code flush.messages} asks for one, and the active segment is fsynced
+ * only by {@code flush.messages}, {@code flush.ms}, {@link #flush()} and close (Kafka's behaviour: when the disk
+ * is slower than the appends, the kernel's dirty-page throttling slows the writes); so any number of sealed
+ * segments may be waiting for their fsync. The durable offset (the recovery point) passes a sealed segment only
+ * after its fsync and the fsyncs of all before it; recovery scans every segment above the recovery point
+ * ({@link LogLoader}). In sync mode, readers that must never see data a power loss could take back bound their
+ * reads by {@link #durableOffset()} (the high watermark is derived from it).
  *
  * <p>Thread-safety: as {@link PartitionLog}: one owner thread mutates; reads and getters from any thread
  * work on a lock-free snapshot (a concurrent segment map, volatile offsets, reference-counted segments).
  * Structural changes to the segment map (roll, deletion, truncation, compaction swap) happen under
  * {@code structureLock}; the log cleaner's swap is the only non-owner writer and re-validates under it.
- * Flushes (group commit, write-behind, interval, explicit) share the read side of {@code flushLock}, so
+ * Flushes (group commit, roll, interval, explicit) share the read side of {@code flushLock}, so
  * several fsyncs of one log may be in flight at once (the kernel merges them into one journal commit);
  * truncation and close take its write side, so no flush ever publishes a durable offset across a truncation.
  */
@@ -73,8 +74,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
     /** Upper bound on one decompressed record handed to kafka-clients' iterators (its own default). */
     static final int MAX_RECORD_BYTES = Integer.MAX_VALUE - 8;
-    /** Interval policy: background fsync after this many appended bytes. */
-    static final long WRITE_BEHIND_BYTES = 8L * 1024 * 1024;
     /** {@link #offlineCause()} of a log whose segment failed its checks. */
     public static final String OFFLINE_CORRUPTION = "corruption";
     /** {@link #offlineCause()} of a log that hit any other I/O error. */
@@ -91,13 +90,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final DurabilityWaiters waiters;
     private final ReentrantLock structureLock = new ReentrantLock();
     private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
-    /**
-     * Interval policy: bytes appended since the last background fsync request. Every {@link #WRITE_BEHIND_BYTES}
-     * the flusher fsyncs in the background, so the synchronous fsync of a roll stays short.
-     */
-    private long bytesSinceWriteBehind;
-    /** Interval policy: the next background pass also fsyncs the active segment. */
-    private final AtomicBoolean writeBehindDue = new AtomicBoolean();
     /** The producer snapshot taken at the last roll, for the background pass to write. */
     private final AtomicReference<PendingSnapshot> pendingSnapshot = new AtomicReference<>();
     /** Retention changed the leader epochs in memory only; the background pass writes the file. */
@@ -400,14 +392,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         logEndOffset = lastOffset + 1;
         unflushedMessages += recordCount;
         LogConfig cfg = config;
-        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
-            if (unflushedMessages >= cfg.flushMessages()) {
-                flushData();
-            } else if ((bytesSinceWriteBehind += records.sizeInBytes()) >= WRITE_BEHIND_BYTES) {
-                bytesSinceWriteBehind = 0;
-                writeBehindDue.set(true);
-                env.flusher().request(this);
-            }
+        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
+            flushData();
         }
     }
 
@@ -506,9 +492,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     /**
      * The log's background pass, run by a {@link GroupCommitFlusher} thread: completes the roll flushes of
-     * sealed segments; under {@code flush.policy=sync} (or a write-behind request) also fsyncs the active
-     * segment once, completing every waiter up to the log end read before it (group commit). Then writes what
-     * rolls and retention left to the background: the producer snapshot, the leader-epoch file, and the
+     * sealed segments; under {@code flush.policy=sync} also fsyncs the active segment once, completing every
+     * waiter up to the log end read before it (group commit). Then writes what rolls and retention left to the
+     * background: the producer snapshot, the leader-epoch file, and the
      * recovery-point checkpoint once the durable offset has entered a newer segment.
      */
     @Override
@@ -518,9 +504,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             if (offlineReason != null || closed) {
                 return;
             }
-            boolean includeActive = config.flushPolicy() == LogConfig.FlushPolicy.SYNC
-                    || writeBehindDue.getAndSet(false);
-            boolean completed = flushSegments(includeActive);
+            boolean completed = flushSegments(config.flushPolicy() == LogConfig.FlushPolicy.SYNC);
             writeBackgroundState(completed);
         } catch (IOException | UncheckedIOException e) {
             markOffline("fsync failed", e);
