@@ -101,8 +101,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      * from here on only. Raised by passes (flushLock's read side); reset by truncation (its write side), after
      * which segments may again be created and sealed below it.
      */
-    private final AtomicLong rollFlushedBelow =
-            new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong rollFlushedBelow = new AtomicLong(Long.MIN_VALUE);
     /** The recovery point in partition.checkpoint as last written. */
     private volatile long checkpointedRecoveryPoint = -1;
     private final BufferSupplier buffers = BufferSupplier.create();
@@ -494,8 +493,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      * The log's background pass, run by a {@link GroupCommitFlusher} thread: completes the roll flushes of
      * sealed segments; under {@code flush.policy=sync} also fsyncs the active segment once, completing every
      * waiter up to the log end read before it (group commit). Then writes what rolls and retention left to the
-     * background: the producer snapshot, the leader-epoch file, and the
-     * recovery-point checkpoint once the durable offset has entered a newer segment.
+     * background: the producer snapshot, the leader-epoch file, and the recovery-point checkpoint once the durable
+     * offset has entered a newer segment.
      */
     @Override
     public void flushForWaiters() {

@@ -23,6 +23,8 @@ import org.apache.kafka.common.record.internal.FileRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Rolls leave the sealed segment's fsync to the background pass: the appending thread never waits for it, however
@@ -169,9 +171,10 @@ class RollFlushTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() >= activeBase);
     }
 
-    @Test
-    void rollsNeverWaitForEarlierRollsFsyncs() throws Exception {
-        open("interval");
+    @ParameterizedTest
+    @ValueSource(strings = {"sync", "interval"})
+    void rollsNeverWaitForEarlierRollsFsyncs(String flushPolicy) throws Exception {
+        open(flushPolicy);
         blockFlusher();
         appendUntilSegments(5);
         List<Long> bases = log.segmentBaseOffsets();
@@ -182,11 +185,12 @@ class RollFlushTest {
         assertThat(log.durableOffset()).isZero();
 
         flusherReleased.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(4));
+        // under sync the pass also fsyncs the active segment, so the recovery point may enter it
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() >= bases.get(4));
         for (long base : bases.subList(0, 4)) {
             assertThat(log.segmentMap().get(base).isRollFlushPending()).isFalse();
         }
-        assertThat(log.durableOffset()).isEqualTo(bases.get(4));
+        assertThat(log.durableOffset()).isGreaterThanOrEqualTo(bases.get(4));
     }
 
     @Test
