@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Threads;
  *       covering every write completed before it, and no thread hand-off.</li>
  *   <li>{@code roll}: no force per write; the writer forces each file at its roll.</li>
  *   <li>{@code background}: no force per write; each rolled file is forced by a background thread and the
- *       writer waits at the next roll until that is done (the log's rule: every segment but the last two is
- *       fsynced).</li>
+ *       writer waits at the next roll until that is done (the log's former rule, kept for comparison: every
+ *       segment but the last two is fsynced; the log no longer waits).</li>
  *   <li>{@code never}: no force at all. Retained files are deleted long before the kernel writes them back
  *       (30 s), so nothing reaches the disk: the page-cache ceiling.</li>
  * </ul>

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  *
  * <p>At a roll the old file is, per {@link RollForce}: not forced; forced by the writer before the new file
  * starts; or forced (and closed) by a background thread, the writer waiting at the next roll until that force
- * is done, so at most the last two files are ever unforced (what the log does).
+ * is done, so at most the last two files are ever unforced (what the log did before its rolls stopped waiting).
  *
  * <p>Thread-safety: {@link #append}, {@link #writes} and {@link #current} are synchronized (one writer, as a
  * partition log has); {@link #force} may run concurrently with them.

@@ -27,12 +27,15 @@ import org.slf4j.LoggerFactory;
  *       ascending offsets) and their indexes rebuilt; so is any older segment whose index files are missing
  *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) only the tail of the last
  *       segment after its last index entry is checked, and the segment recovered if that tail is bad.</li>
- *   <li>Only the last two segments can hold a torn write: a roll seals the active segment and fsyncs it in the
- *       background, and the next roll first waits for that fsync. So an invalid tail of the last segment is a
- *       torn write: it is truncated, logged and counted. So is one in the second-to-last segment when the
- *       recovery point lies before the last segment (its fsync was not recorded); the last segment, which
- *       follows the tear, is then removed and counted too. Invalid bytes anywhere else cannot come from a torn
- *       write, so they are damage: loading stops and the log opens offline, naming file and position.</li>
+ *   <li>Every byte below the recovery point was fsynced, and nothing above it was necessarily: a roll leaves
+ *       the sealed segment's fsync to the background, and the appending thread never waits for it, so any
+ *       number of segments above the recovery point may hold a torn write after an unclean shutdown (as in
+ *       Kafka). Invalid bytes where the next offset expected is at or above the recovery point are therefore
+ *       a torn write: they are truncated, logged and counted, and every later segment, written after the tear,
+ *       is removed and counted too. Invalid bytes below the recovery point (in the segment holding it, or in an
+ *       older one whose indexes are rebuilt) cannot come from a torn write, so they are damage: loading stops
+ *       and the log opens offline, naming file and position. After a clean shutdown, an invalid tail of the
+ *       last segment is truncated as a torn write.</li>
  *   <li>Recovered segments are fsynced, then the recovery point is the log end.</li>
  * </ol>
  *
@@ -95,25 +98,26 @@ final class LogLoader {
             if (tornTail) {
                 LOG.warn("{}: {} ends in invalid bytes despite a clean shutdown; recovering it", tp, seg.logFile());
             }
-            if (tornTail || seg.baseOffset() >= recoverFrom || !indexesUsable(seg, nextBase)) {
-                boolean mayBeTorn = last || (seg.baseOffset() >= recoverFrom && segments.higherKey(nextBase) == null);
-                LogSegment.RecoveryResult r = seg.recover(mayBeTorn, this::onBatch);
-                if (r.corruption() != null) {
-                    return offline(r.corruption());
-                }
-                if (r.truncatedBytes() > 0) {
-                    LOG.warn("{}: truncated {} invalid bytes at position {} of {} (torn or corrupt tail)", tp,
-                            r.truncatedBytes(), r.validBytes(), seg.logFile());
-                    truncated += r.truncatedBytes();
-                }
-                seg.flushLog();
-                if (!last && r.truncatedBytes() > 0) {
-                    truncated += dropLastSegment();
-                    break;
-                }
-                if (!last) {
-                    seg.onBecomeInactive();
-                }
+            if (!tornTail && seg.baseOffset() < recoverFrom && indexesUsable(seg, nextBase)) {
+                continue;
+            }
+            long truncateFrom = tornTail ? Long.MIN_VALUE : truncateFrom(checkpoint);
+            LogSegment.RecoveryResult r = seg.recover(truncateFrom, this::onBatch);
+            if (r.corruption() != null) {
+                return offline(r.corruption());
+            }
+            if (r.truncatedBytes() > 0) {
+                LOG.warn("{}: truncated {} invalid bytes at position {} of {} (torn or corrupt tail)", tp,
+                        r.truncatedBytes(), r.validBytes(), seg.logFile());
+                truncated += r.truncatedBytes();
+            }
+            seg.flushLog();
+            if (!last && r.truncatedBytes() > 0) {
+                truncated += dropSegmentsAbove(seg.baseOffset());
+                break;
+            }
+            if (!last) {
+                seg.onBecomeInactive();
             }
         }
         LogSegment active = segments.lastEntry().getValue();
@@ -127,22 +131,33 @@ final class LogLoader {
     }
 
     /**
-     * Removes the last segment after a torn write in the one before it: its bytes follow the tear, so none of
-     * them was ever durable. Returns its size.
+     * Removes every segment after a torn write in the one at {@code base}: their bytes were written after the
+     * tear and never recorded durable. Returns their size.
      */
-    private long dropLastSegment() throws IOException {
-        LogSegment dropped = segments.pollLastEntry().getValue();
-        long bytes = dropped.sizeInBytes();
-        LOG.warn("{}: removed {} ({} bytes) after a torn write in the segment before it", tp, dropped.logFile(),
-                bytes);
-        dropped.release();
-        dropped.deleteFiles();
+    private long dropSegmentsAbove(long base) throws IOException {
+        long bytes = 0;
+        for (LogSegment dropped : new ArrayList<>(segments.tailMap(base, false).values())) {
+            segments.remove(dropped.baseOffset());
+            bytes += dropped.sizeInBytes();
+            LOG.warn("{}: removed {} ({} bytes) after a torn write in an earlier segment", tp, dropped.logFile(),
+                    dropped.sizeInBytes());
+            dropped.release();
+            dropped.deleteFiles();
+        }
         AtomicFiles.fsyncDirectory(dir);
         return bytes;
     }
 
     private void onBatch(RecordBatch batch) {
         epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+    }
+
+    /**
+     * Invalid bytes at or above the recovery point can be a write the kernel had not finished when the machine
+     * stopped: truncated. Below it every byte was fsynced, so invalid bytes there are damage.
+     */
+    private static long truncateFrom(PartitionCheckpoint checkpoint) {
+        return checkpoint.cleanShutdown() ? Long.MAX_VALUE : checkpoint.recoveryPoint();
     }
 
     private long recoveryStart(PartitionCheckpoint checkpoint) {
@@ -238,7 +253,7 @@ final class LogLoader {
         LogSegment swap = LogSegment.open(dir, swapBase, LogSegment.SWAP_SUFFIX, config.indexIntervalBytes(),
                 config.segmentIndexBytes(), nowMs);
         try {
-            LogSegment.RecoveryResult r = swap.recover(false, b -> { });
+            LogSegment.RecoveryResult r = swap.recover(Long.MAX_VALUE, b -> { });
             if (r.corruption() != null) {
                 return r.corruption();
             }

@@ -349,11 +349,12 @@ final class LogSegment {
 
     /**
      * Scans every batch (magic, CRC, offsets ascending from the segment base), rebuilds both indexes and the
-     * timestamp state, and reports the first invalid position. When {@code truncateInvalidTail} the bytes
-     * from there on are cut off; otherwise nothing is changed past the valid prefix and the corruption is
-     * returned for the caller to act on.
+     * timestamp state, and reports the first invalid position. When the offset expected there (the one after
+     * the last valid batch) is at least {@code truncateFromOffset}, the bytes from there on are cut off;
+     * otherwise nothing is changed past the valid prefix and the corruption is returned for the caller to act
+     * on. {@code Long.MIN_VALUE} truncates any invalid tail, {@code Long.MAX_VALUE} none.
      */
-    RecoveryResult recover(boolean truncateInvalidTail, Consumer<RecordBatch> onBatch) throws IOException {
+    RecoveryResult recover(long truncateFromOffset, Consumer<RecordBatch> onBatch) throws IOException {
         indexesMissing = false;
         offsetIndex.reset();
         timeIndex.reset();
@@ -383,8 +384,9 @@ final class LogSegment {
             corruption = new SegmentCorruptedException(logFile(), valid, "incomplete batch in the last "
                     + (size - valid) + " bytes", null);
         }
+        boolean truncateInvalidTail = corruption != null && next >= truncateFromOffset;
         int truncated = 0;
-        if (corruption != null && truncateInvalidTail) {
+        if (truncateInvalidTail) {
             truncated = records.truncateTo(valid);
         }
         nextOffsetHint = next;

@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -51,17 +53,20 @@ import org.slf4j.LoggerFactory;
  * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
  * Rolls: the appending thread only seals the old segment and creates the new one; the old segment's fsync and
  * index trimming, the producer snapshot and the checkpoint follow in the background pass
- * ({@link #flushForWaiters}). The durable offset (the recovery point) passes a sealed segment only after its
- * fsync. Invariant: a roll first completes the previous roll's fsync if still pending, so every segment
- * except the last two is fsynced and a torn write can only be in those two ({@link LogLoader}). In sync mode,
- * readers that must never see data a power loss could take back bound their reads by {@link #durableOffset()}
- * (the high watermark is derived from it).
+ * ({@link #flushForWaiters}), which completes sealed segments oldest first. Under {@code interval} the appending
+ * thread never waits for an fsync unless {@code flush.messages} asks for one, and the active segment is fsynced
+ * only by {@code flush.messages}, {@code flush.ms}, {@link #flush()} and close (Kafka's behaviour: when the disk
+ * is slower than the appends, the kernel's dirty-page throttling slows the writes); so any number of sealed
+ * segments may be waiting for their fsync. The durable offset (the recovery point) passes a sealed segment only
+ * after its fsync and the fsyncs of all before it; recovery scans every segment above the recovery point
+ * ({@link LogLoader}). In sync mode, readers that must never see data a power loss could take back bound their
+ * reads by {@link #durableOffset()} (the high watermark is derived from it).
  *
  * <p>Thread-safety: as {@link PartitionLog}: one owner thread mutates; reads and getters from any thread
  * work on a lock-free snapshot (a concurrent segment map, volatile offsets, reference-counted segments).
  * Structural changes to the segment map (roll, deletion, truncation, compaction swap) happen under
  * {@code structureLock}; the log cleaner's swap is the only non-owner writer and re-validates under it.
- * Flushes (group commit, write-behind, interval, explicit) share the read side of {@code flushLock}, so
+ * Flushes (group commit, roll, interval, explicit) share the read side of {@code flushLock}, so
  * several fsyncs of one log may be in flight at once (the kernel merges them into one journal commit);
  * truncation and close take its write side, so no flush ever publishes a durable offset across a truncation.
  */
@@ -69,8 +74,6 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
     /** Upper bound on one decompressed record handed to kafka-clients' iterators (its own default). */
     static final int MAX_RECORD_BYTES = Integer.MAX_VALUE - 8;
-    /** Interval policy: background fsync after this many appended bytes. */
-    static final long WRITE_BEHIND_BYTES = 8L * 1024 * 1024;
     /** {@link #offlineCause()} of a log whose segment failed its checks. */
     public static final String OFFLINE_CORRUPTION = "corruption";
     /** {@link #offlineCause()} of a log that hit any other I/O error. */
@@ -87,19 +90,18 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private final DurabilityWaiters waiters;
     private final ReentrantLock structureLock = new ReentrantLock();
     private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
-    /**
-     * Interval policy: bytes appended since the last background fsync request. Every {@link #WRITE_BEHIND_BYTES}
-     * the flusher fsyncs in the background, so the synchronous fsync of a roll stays short.
-     */
-    private long bytesSinceWriteBehind;
-    /** Interval policy: the next background pass also fsyncs the active segment. */
-    private final AtomicBoolean writeBehindDue = new AtomicBoolean();
     /** The producer snapshot taken at the last roll, for the background pass to write. */
     private final AtomicReference<PendingSnapshot> pendingSnapshot = new AtomicReference<>();
     /** Retention changed the leader epochs in memory only; the background pass writes the file. */
     private final AtomicBoolean epochFileDue = new AtomicBoolean();
     /** Retention moved the log start; the background pass writes partition.checkpoint. */
     private final AtomicBoolean checkpointDue = new AtomicBoolean();
+    /**
+     * No segment below this base offset waits for its roll flush, so background passes walk the sealed segments
+     * from here on only. Raised by passes (flushLock's read side); reset by truncation (its write side), after
+     * which segments may again be created and sealed below it.
+     */
+    private final AtomicLong rollFlushedBelow = new AtomicLong(Long.MIN_VALUE);
     /** The recovery point in partition.checkpoint as last written. */
     private volatile long checkpointedRecoveryPoint = -1;
     private final BufferSupplier buffers = BufferSupplier.create();
@@ -113,7 +115,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private volatile String offlineCause;
     private volatile boolean closed;
     /** Bumped before any truncation touches a file: concurrent readers tell a race from corruption. */
-    private final java.util.concurrent.atomic.AtomicLong truncations = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong truncations = new AtomicLong();
     private long unflushedMessages;
     private long lastFlushMs;
 
@@ -389,14 +391,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         logEndOffset = lastOffset + 1;
         unflushedMessages += recordCount;
         LogConfig cfg = config;
-        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL) {
-            if (unflushedMessages >= cfg.flushMessages()) {
-                flushData();
-            } else if ((bytesSinceWriteBehind += records.sizeInBytes()) >= WRITE_BEHIND_BYTES) {
-                bytesSinceWriteBehind = 0;
-                writeBehindDue.set(true);
-                env.flusher().request(this);
-            }
+        if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
+            flushData();
         }
     }
 
@@ -421,15 +417,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     /**
      * Seals the active segment and starts a new one at the log end. The sealed segment's fsync, index trimming,
      * the producer snapshot and the recovery-point checkpoint follow in a background pass
-     * ({@link #flushForWaiters}). Bounded lag: a segment sealed by the previous roll that is still not durable
-     * is completed here first, so at most the last two segments are ever un-fsynced.
+     * ({@link #flushForWaiters}); the appending thread never waits for them, however many sealed segments are
+     * still waiting for their fsync (recovery scans them all: {@link LogLoader}).
      */
     LogSegment roll() throws IOException {
         LogSegment created;
         structureLock.lock();
         try {
             LogSegment old = activeSegment();
-            completeSealedBelow(old.baseOffset());
             long base = logEndOffset;
             created = LogSegment.open(dir, base, "", config.indexIntervalBytes(), config.segmentIndexBytes(),
                     clock.wallMs());
@@ -444,47 +439,26 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         return created;
     }
 
-    /** Owner thread: completes the roll flush of every sealed segment below {@code offset}, oldest first. */
-    private void completeSealedBelow(long offset) throws IOException {
-        flushLock.readLock().lock();
-        try {
-            completeSealed(sealedNewestFirst(segments.headMap(offset, false)));
-        } finally {
-            flushLock.readLock().unlock();
-        }
-    }
-
     /**
-     * The sealed, not yet durable segments among the newest of {@code view}, newest first. The walk stops at the
-     * first durable one: roll flushes complete oldest first, so everything older is durable too.
+     * Caller holds flushLock (either side). Completes the roll flushes of the sealed segments of {@code view},
+     * oldest first, so a segment is durable only once every sealed segment before it is; segments retention or
+     * compaction removed meanwhile are skipped (nothing in them is below the log start, or the compacted copy
+     * was fsynced before the swap). Returns whether any roll flush was done by this call.
      */
-    private static List<LogSegment> sealedNewestFirst(java.util.NavigableMap<Long, LogSegment> view) {
-        List<LogSegment> sealed = new ArrayList<>(2);
-        for (LogSegment s : view.descendingMap().values()) {
-            if (!s.isRollFlushPending()) {
-                break;
-            }
-            sealed.add(s);
-        }
-        return sealed;
-    }
-
-    /** Completes the roll flushes of {@code sealedNewestFirst}, oldest first; returns whether any was done here. */
-    private boolean completeSealed(List<LogSegment> sealedNewestFirst) throws IOException {
+    private boolean completeSealed(NavigableMap<Long, LogSegment> view) throws IOException {
         boolean completed = false;
-        for (int i = sealedNewestFirst.size() - 1; i >= 0; i--) {
-            LogSegment s = sealedNewestFirst.get(i);
-            // a segment deleted by retention meanwhile holds nothing below the log start: no fsync needed
-            if (s.tryRetain()) {
-                try {
-                    long fsyncStartNs = clock.monotonicNs();
-                    if (s.completeRollFlush()) {
-                        completed = true;
-                        env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
-                    }
-                } finally {
-                    s.release();
+        for (LogSegment s : view.values()) {
+            if (!s.isRollFlushPending() || segments.get(s.baseOffset()) != s || !s.tryRetain()) {
+                continue;
+            }
+            try {
+                long fsyncStartNs = clock.monotonicNs();
+                if (s.completeRollFlush()) {
+                    completed = true;
+                    env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
                 }
+            } finally {
+                s.release();
             }
         }
         return completed;
@@ -517,10 +491,10 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     /**
      * The log's background pass, run by a {@link GroupCommitFlusher} thread: completes the roll flushes of
-     * sealed segments; under {@code flush.policy=sync} (or a write-behind request) also fsyncs the active
-     * segment once, completing every waiter up to the log end read before it (group commit). Then writes what
-     * rolls and retention left to the background: the producer snapshot, the leader-epoch file, and the
-     * recovery-point checkpoint once the durable offset has entered a newer segment.
+     * sealed segments; under {@code flush.policy=sync} also fsyncs the active segment once, completing every
+     * waiter up to the log end read before it (group commit). Then writes what rolls and retention left to the
+     * background: the producer snapshot, the leader-epoch file, and the recovery-point checkpoint once the durable
+     * offset has entered a newer segment.
      */
     @Override
     public void flushForWaiters() {
@@ -529,9 +503,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             if (offlineReason != null || closed) {
                 return;
             }
-            boolean includeActive = config.flushPolicy() == LogConfig.FlushPolicy.SYNC
-                    || writeBehindDue.getAndSet(false);
-            boolean completed = flushSegments(includeActive);
+            boolean completed = flushSegments(config.flushPolicy() == LogConfig.FlushPolicy.SYNC);
             writeBackgroundState(completed);
         } catch (IOException | UncheckedIOException e) {
             markOffline("fsync failed", e);
@@ -550,12 +522,16 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      */
     private boolean flushSegments(boolean includeActive) throws IOException {
         long target = logEndOffset;
-        java.util.NavigableMap<Long, LogSegment> holding = segments.headMap(target, false);
+        NavigableMap<Long, LogSegment> holding = segments.headMap(target, false);
         // a roll after reading target only seals the segment holding it: it then shows up as sealed
         Map.Entry<Long, LogSegment> newest = holding.lastEntry();
         LogSegment open = newest == null || newest.getValue().isRollFlushPending() ? null : newest.getValue();
-        boolean completed = completeSealed(sealedNewestFirst(open == null ? holding
-                : holding.headMap(open.baseOffset(), false)));
+        NavigableMap<Long, LogSegment> unchecked = holding.tailMap(rollFlushedBelow.get(), true);
+        boolean completed = completeSealed(open == null ? unchecked : unchecked.headMap(open.baseOffset(), false));
+        if (newest != null) {
+            // only the active segment, whose base is at least newest's, can be sealed from now on
+            rollFlushedBelow.accumulateAndGet(newest.getKey(), Math::max);
+        }
         long durable = target;
         if (open != null && includeActive && target > waiters.durableOffset()) {
             long fsyncStartNs = clock.monotonicNs();
@@ -726,6 +702,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         structureLock.lock();
         flushLock.writeLock().lock();
         try {
+            rollFlushedBelow.set(Long.MIN_VALUE);
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
             removed.forEach(s -> segments.remove(s.baseOffset()));
             LogSegment active = activeSegment();
@@ -756,6 +733,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         structureLock.lock();
         flushLock.writeLock().lock();
         try {
+            rollFlushedBelow.set(Long.MIN_VALUE);
             List<LogSegment> removed = new ArrayList<>(segments.values());
             for (LogSegment s : removed) {
                 renameForDeletion(s);
@@ -1024,7 +1002,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             try {
                 flushLock.writeLock().lock();
                 try {
-                    completeSealed(sealedNewestFirst(segments.headMap(activeSegment().baseOffset(), false)));
+                    completeSealed(segments.headMap(activeSegment().baseOffset(), false));
                     producers.takeSnapshot(logEndOffset);
                     if (epochFileDue.getAndSet(false)) {
                         epochs.writeFile();

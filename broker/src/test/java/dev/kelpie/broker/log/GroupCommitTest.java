@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,21 +80,33 @@ class GroupCommitTest {
     }
 
     @Test
-    void intervalPolicyWritesBehindInTheBackground() {
-        LogConfig config = LogConfig.defaults().withOverrides(Map.of(LogConfig.FLUSH_POLICY, "interval"));
-        SegmentedLog log = SegmentedLog.open(logDir, new TopicPartition("t", 0), config, clock);
-        try {
-            String value = "x".repeat(60_000);
-            long bytes = 0;
-            while (bytes <= SegmentedLog.WRITE_BEHIND_BYTES) {
-                bytes += log.appendAsLeader(TestRecords.batch(T0, value), 0).recordCount() * 60_000L;
+    void intervalPolicyLeavesTheActiveSegmentToFlushMsAsKafkaDoes() throws Exception {
+        LogConfig config = LogConfig.defaults().withOverrides(Map.of(LogConfig.FLUSH_POLICY, "interval",
+                LogConfig.FLUSH_MS, "60000"));
+        try (LogEnvironment env = new LogEnvironment(1)) {
+            SegmentedLog log = SegmentedLog.open(logDir, new TopicPartition("t", 0), config, clock, env);
+            try {
+                String value = "x".repeat(60_000);
+                for (int i = 0; i < 200; i++) {
+                    assertThat(log.awaitDurable(log.appendAsLeader(TestRecords.batch(T0, value), 0).lastOffset() + 1))
+                            .as("acknowledged without an fsync").isCompleted();
+                }
+                // one flusher thread, FIFO: once the marker ran, so did the log's own pass
+                CountDownLatch passed = new CountDownLatch(1);
+                env.flusher().request(log);
+                env.flusher().request(passed::countDown);
+                assertThat(passed.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(log.segmentCount()).as("12 MB in one segment").isEqualTo(1);
+                assertThat(log.metrics().fsyncCount()).as("no write-behind fsync").isZero();
+                assertThat(log.durableOffset()).isZero();
+
+                clock.advanceMs(config.flushMs());
+                log.flushIfDue();
+                assertThat(log.durableOffset()).isEqualTo(200);
+                assertThat(log.metrics().fsyncCount()).isEqualTo(1);
+            } finally {
+                log.close();
             }
-            long appended = log.logEndOffset();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> log.durableOffset() >= appended);
-            assertThat(log.metrics().fsyncCount()).isPositive();
-        } finally {
-            log.close();
         }
     }
 

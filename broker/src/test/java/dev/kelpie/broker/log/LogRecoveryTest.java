@@ -67,8 +67,9 @@ class LogRecoveryTest {
         Files.write(file, bytes, StandardOpenOption.APPEND);
     }
 
-    private void forceFullRecovery() throws IOException {
-        new PartitionCheckpoint(0, log.logStartOffset(), 0, -1, false).write(log.dir());
+    /** An unclean shutdown's checkpoint: recovery scans from the segment holding {@code recoveryPoint}. */
+    private void forceRecoveryFrom(long recoveryPoint) throws IOException {
+        new PartitionCheckpoint(recoveryPoint, log.logStartOffset(), 0, -1, false).write(log.dir());
     }
 
     private List<String> allValues() {
@@ -141,12 +142,13 @@ class LogRecoveryTest {
     }
 
     @Test
-    void corruptionInAnOlderSegmentFoundByRecoveryTakesThePartitionOffline() throws Exception {
+    void corruptionBelowTheRecoveryPointFoundByRecoveryTakesThePartitionOffline() throws Exception {
         open();
         fill(40);
         assertThat(log.segmentCount()).isGreaterThan(2);
         log.crashForTesting();
-        forceFullRecovery();
+        // every segment is scanned; offset 0 lies below the recovery point, so it was fsynced
+        forceRecoveryFrom(5);
         flipByte(segmentFile(0, ".log"), 70);
 
         open();
@@ -208,8 +210,8 @@ class LogRecoveryTest {
             byTimestamp.put(T0 + i, log.offsetForTimestamp(T0 + i).orElseThrow().offset());
         }
         List<String> before = allValues();
-        long indexBytes = Files.size(segmentFile(bases.get(1), ".index"));
         log.close();
+        long indexBytes = Files.size(segmentFile(bases.get(1), ".index"));
         Files.delete(segmentFile(bases.get(0), ".index"));
         Files.delete(segmentFile(bases.get(0), ".timeindex"));
         Files.delete(segmentFile(bases.get(bases.size() - 1), ".index"));

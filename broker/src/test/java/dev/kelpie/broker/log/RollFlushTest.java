@@ -18,14 +18,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.record.internal.FileLogInputStream;
+import org.apache.kafka.common.record.internal.FileRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Rolls leave the sealed segment's fsync to the background pass: the appending thread never waits for it
- * (unless the previous roll's is still pending), the recovery point passes a sealed segment only after its
- * fsync, and recovery may truncate a torn write in the last two segments only.
+ * Rolls leave the sealed segment's fsync to the background pass: the appending thread never waits for it, however
+ * many sealed segments are still waiting; the recovery point passes a sealed segment only after its fsync; and
+ * recovery truncates a torn write anywhere above the recovery point, but takes the log offline for damage below.
  *
  * <p>The flusher pool of these logs has one thread; {@link #blockFlusher} parks it on a latch, which keeps
  * every background pass waiting in the queue, so the state between a roll and its pass can be observed.
@@ -107,6 +111,19 @@ class RollFlushTest {
         }
     }
 
+    /** The file position of the {@code index}-th batch of a segment file. */
+    private static int batchPosition(Path segment, int index) throws IOException {
+        try (FileRecords records = FileRecords.open(segment.toFile())) {
+            int i = 0;
+            for (FileLogInputStream.FileChannelRecordBatch batch : records.batches()) {
+                if (i++ == index) {
+                    return batch.position();
+                }
+            }
+        }
+        throw new IllegalArgumentException(segment + " has no batch " + index);
+    }
+
     @Test
     void rollLeavesTheFsyncToTheBackgroundPassAndTheRecoveryPointFollowsIt() throws Exception {
         open("interval");
@@ -154,17 +171,42 @@ class RollFlushTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() >= activeBase);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sync", "interval"})
+    void rollsNeverWaitForEarlierRollsFsyncs(String flushPolicy) throws Exception {
+        open(flushPolicy);
+        blockFlusher();
+        appendUntilSegments(5);
+        List<Long> bases = log.segmentBaseOffsets();
+        for (long base : bases.subList(0, 4)) {
+            assertThat(log.segmentMap().get(base).isRollFlushPending()).as("segment %d still unsynced", base).isTrue();
+        }
+        assertThat(log.metrics().fsyncCount()).as("no fsync on the appending thread").isZero();
+        assertThat(log.durableOffset()).isZero();
+
+        flusherReleased.countDown();
+        // under sync the pass also fsyncs the active segment, so the recovery point may enter it
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() >= bases.get(4));
+        for (long base : bases.subList(0, 4)) {
+            assertThat(log.segmentMap().get(base).isRollFlushPending()).isFalse();
+        }
+        assertThat(log.durableOffset()).isGreaterThanOrEqualTo(bases.get(4));
+    }
+
     @Test
-    void aRollWaitsForThePreviousRollsFsyncSoOnlyTheLastTwoSegmentsAreUnsynced() throws Exception {
+    void sealedSegmentRemovedByRetentionBeforeItsFsyncIsSkipped() throws Exception {
         open("interval");
         blockFlusher();
         appendUntilSegments(4);
         List<Long> bases = log.segmentBaseOffsets();
-        assertThat(log.segmentMap().get(bases.get(0)).isRollFlushPending()).isFalse();
-        assertThat(log.segmentMap().get(bases.get(1)).isRollFlushPending()).isFalse();
-        assertThat(log.segmentMap().get(bases.get(2)).isRollFlushPending()).isTrue();
-        assertThat(log.metrics().fsyncCount()).as("completed on the appending thread").isEqualTo(2);
-        assertThat(log.durableOffset()).as("advanced by the background pass only").isZero();
+        LogSegment doomed = log.segmentMap().get(bases.get(0));
+        log.deleteRecordsBefore(bases.get(2));
+        assertThat(log.segmentBaseOffsets()).containsExactlyElementsOf(bases.subList(2, 4));
+
+        flusherReleased.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(3));
+        assertThat(doomed.isRollFlushPending()).as("deleted before its fsync: never fsynced").isTrue();
+        assertThat(log.segmentMap().get(bases.get(2)).isRollFlushPending()).isFalse();
     }
 
     @Test
@@ -194,22 +236,65 @@ class RollFlushTest {
     }
 
     @Test
-    void damageInAnOlderSegmentThanTheLastTwoStillTakesThePartitionOffline() throws Exception {
+    void tornWriteInAnyUnsyncedSegmentAboveTheRecoveryPointIsTruncatedAndLaterSegmentsRemoved() throws Exception {
         open("interval");
+        appendUntilSegments(2);
+        long recoveryPoint = log.segmentBaseOffsets().get(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == recoveryPoint);
         blockFlusher();
-        appendUntilSegments(3);
+        appendUntilSegments(6);
         List<Long> bases = log.segmentBaseOffsets();
-        assertThat(recoveryPointOnDisk()).as("nothing recorded durable: all three are scanned").isZero();
+        assertThat(recoveryPointOnDisk()).as("four sealed segments above the recovery point").isEqualTo(bases.get(1));
+        long[] sizes = new long[6];
+        for (int i = 0; i < 6; i++) {
+            sizes[i] = Files.size(segmentFile(bases.get(i), ".log"));
+        }
+        int tear = batchPosition(segmentFile(bases.get(3), ".log"), 2);
         log.crashForTesting();
         log = null;
-        flipByte(segmentFile(bases.get(0), ".log"), 40);
+        // segment 3 was never fsynced: a power loss may leave any of its pages unwritten
+        flipByte(segmentFile(bases.get(3), ".log"), tear + 30L);
+
+        open("interval");
+        assertThat(log.isOnline()).isTrue();
+        assertThat(log.segmentBaseOffsets()).containsExactlyElementsOf(bases.subList(0, 4));
+        assertThat(log.logEndOffset()).isEqualTo(bases.get(3) + 2);
+        assertThat(segmentFile(bases.get(4), ".log")).doesNotExist();
+        assertThat(segmentFile(bases.get(5), ".log")).doesNotExist();
+        assertThat(log.recoveryTruncatedBytes()).isEqualTo(sizes[3] - tear + sizes[4] + sizes[5]);
+        assertThat(recoveryPointOnDisk()).as("recovered segments are fsynced").isEqualTo(bases.get(3) + 2);
+        assertThat(log.appendAsLeader(TestRecords.batch(T0, "after"), 1).firstOffset()).isEqualTo(bases.get(3) + 2);
+    }
+
+    @Test
+    void damageBelowTheRecoveryPointTakesThePartitionOfflineWhateverFollows() throws Exception {
+        open("interval");
+        appendUntilSegments(2);
+        List<Long> first = log.segmentBaseOffsets();
+        for (int i = 0; i < 3; i++) {
+            log.appendAsLeader(TestRecords.batch(T0, "tail-" + i), 1);
+        }
+        log.flush();
+        long recoveryPoint = log.logEndOffset();
+        assertThat(recoveryPointOnDisk()).as("inside the second segment").isEqualTo(recoveryPoint);
+        blockFlusher();
+        appendUntilSegments(5);
+        List<Long> bases = log.segmentBaseOffsets();
+        int damage = batchPosition(segmentFile(first.get(1), ".log"), 1);
+        log.crashForTesting();
+        log = null;
+        // offset first[1] + 1 is below the recovery point: it was fsynced, so invalid bytes there are damage
+        flipByte(segmentFile(first.get(1), ".log"), damage + 30L);
 
         open("interval");
         assertThat(log.isOnline()).isFalse();
-        assertThat(log.offlineReason()).contains(LogSegment.fileStem(bases.get(0)) + ".log");
-        assertThatThrownBy(() -> log.read(bases.get(2), 100, Long.MAX_VALUE, true))
+        assertThat(log.offlineReason()).contains(LogSegment.fileStem(first.get(1)) + ".log")
+                .contains("position " + damage);
+        assertThatThrownBy(() -> log.read(bases.get(4), 100, Long.MAX_VALUE, true))
                 .isInstanceOf(KafkaStorageException.class);
-        assertThat(Files.size(segmentFile(bases.get(2), ".log"))).as("nothing dropped").isPositive();
+        for (long base : bases) {
+            assertThat(Files.size(segmentFile(base, ".log"))).as("nothing truncated or dropped").isPositive();
+        }
     }
 
     @Test
