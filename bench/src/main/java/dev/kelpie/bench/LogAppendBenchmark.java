@@ -109,6 +109,8 @@ public class LogAppendBenchmark {
             end = info.lastOffset() + 1;
             if (++appends % RETENTION_EVERY_APPENDS == 0) {
                 log.enforceRetention();
+                // the broker's periodic flush check: under interval, fsyncs sealed segments once old enough
+                log.flushIfDue();
             }
         }
         Batches.resetToProducerBatch(records);

@@ -10,10 +10,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit for {@code flush.policy=sync}, and every log's background flush work: a small pool of flusher
  * threads shared by every log of a {@link LogEnvironment} (one per {@link LogManager}). Besides durability
- * waiters, a log requests a pass after a roll (fsync of the sealed segments, oldest first, then the checkpoint)
- * and after retention (checkpoint files), so no appending thread waits for those fsyncs, however far the passes
- * fall behind a fast appender: the recovery point trails them, and recovery scans whatever lies above it
- * ({@link LogLoader}). Under {@code flush.policy=interval} these are the only background fsyncs, as in Kafka.
+ * waiters, a log requests a pass after a roll (producer snapshot; under {@code flush.policy=sync} also the fsync
+ * of the sealed segments, oldest first, then the checkpoint), after retention (checkpoint files) and, under
+ * {@code flush.policy=interval}, from its periodic maintenance once a sealed segment has waited
+ * {@link LogEnvironment#rollFlushDelayMs()} for its fsync ({@link SegmentedLog#flushIfDue}). So no appending
+ * thread waits for those fsyncs, however far the passes fall behind a fast appender: the recovery point trails
+ * them, and recovery scans whatever lies above it ({@link LogLoader}). Under {@code flush.policy=interval} the
+ * deferred sealed-segment fsyncs are the only background fsyncs.
  *
  * <p>A log with a durability waiter above its durable offset {@linkplain #request requests} a flush; it
  * is queued at most once. A flusher thread takes it off the queue (clearing the queued mark first), reads

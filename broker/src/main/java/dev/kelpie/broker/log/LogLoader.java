@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *       or inconsistent. After a clean shutdown (flag in {@link PartitionCheckpoint}) only the tail of the last
  *       segment after its last index entry is checked, and the segment recovered if that tail is bad.</li>
  *   <li>Every byte below the recovery point was fsynced, and nothing above it was necessarily: a roll leaves
- *       the sealed segment's fsync to the background, and the appending thread never waits for it, so any
- *       number of segments above the recovery point may hold a torn write after an unclean shutdown (as in
+ *       the sealed segment's fsync to the background (under {@code flush.policy=interval} until it has been
+ *       sealed for {@link LogEnvironment#rollFlushDelayMs()}), and the appending thread never waits for it, so
+ *       any number of segments above the recovery point may hold a torn write after an unclean shutdown (as in
  *       Kafka). Invalid bytes where the next offset expected is at or above the recovery point are therefore
  *       a torn write: they are truncated, logged and counted, and every later segment, written after the tear,
  *       is removed and counted too. Invalid bytes below the recovery point (in the segment holding it, or in an

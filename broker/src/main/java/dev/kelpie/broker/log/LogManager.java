@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link #close} (stops the tasks, flushes and checkpoints every log as cleanly shut down).
  *
  * <p>Periodic tasks: retention and {@code flush.ms} checks are mutations, so they run on each partition's owner
- * thread, reached through the {@code ownerExecutor} given at construction; recovery-point checkpoints are
- * thread-safe and run on the manager's scheduler.
+ * thread, reached through the {@code ownerExecutor} given at construction; the {@code flush.ms} check also hands
+ * sealed segments old enough to the background fsync ({@link SegmentedLog#flushIfDue}). Recovery-point
+ * checkpoints are thread-safe and run on the manager's scheduler.
  *
  * <p>Placement: a new partition goes to the directory holding the fewest partitions. A directory that cannot be
  * read at startup is reported offline ({@link #offlineDirs()}) and the others keep working; a partition whose
@@ -59,8 +60,11 @@ public final class LogManager implements AutoCloseable {
      * @param flushThreads group-commit flusher threads shared by all logs
      * @param recoveryThreads parallel partition loads at startup ({@code num.recovery.threads.per.data.dir})
      * @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}
-     * @param flushCheckIntervalMs {@code log.flush.scheduler.interval.ms} (interval flush policy)
-     * @param checkpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms}
+     * @param flushCheckIntervalMs {@code log.flush.scheduler.interval.ms} (interval flush policy: {@code flush.ms}
+     *     and the deferred fsync of sealed segments are checked this often)
+     * @param checkpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms}; under the interval flush policy
+     *     also how long a sealed segment waits for its fsync ({@link LogEnvironment#rollFlushDelayMs()}), so the
+     *     recovery point moves on this cadence, as in Kafka
      * @param cleaner compaction settings
      * @param producerIdExpirationMs {@code producer.id.expiration.ms}
      */
@@ -115,7 +119,8 @@ public final class LogManager implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.ownerExecutor = ownerExecutor;
-        this.env = new LogEnvironment(settings.flushThreads(), settings.producerIdExpirationMs());
+        this.env = new LogEnvironment(settings.flushThreads(), settings.producerIdExpirationMs(),
+                settings.checkpointIntervalMs());
         this.cleaner = new LogCleaner(settings.cleaner(), clock, env.metrics(), this::allLogs);
     }
 

@@ -80,6 +80,8 @@ final class LogSegment {
     private boolean indexesMissing;
     /** Sealed by a roll, not yet fsynced and trimmed ({@link #completeRollFlush}). Guarded by this. */
     private boolean rollFlushPending;
+    /** Wall-clock milliseconds of the last {@link #seal}; meaningful while {@link #rollFlushPending}. */
+    private volatile long sealedAtMs;
 
     private LogSegment(long baseOffset, FileRecords records, OffsetIndex offsetIndex, TimeIndex timeIndex,
             int indexIntervalBytes, int maxIndexBytes, long createdMs) {
@@ -452,26 +454,33 @@ final class LogSegment {
 
     /** Rolled away from: final time index entry, indexes trimmed to size, everything fsynced. */
     void onBecomeInactive() throws IOException {
-        seal();
+        seal(createdMs); // completed at once: the seal time is never looked at
         completeRollFlush();
     }
 
     /**
      * Owner thread, at roll, after the successor's files exist: writes the final time index entry and marks
-     * the segment sealed. Its fsync and index trimming follow in {@link #completeRollFlush}, off the appending
-     * thread.
+     * the segment sealed at {@code nowMs} (wall clock). Its fsync and index trimming follow in
+     * {@link #completeRollFlush}, off the appending thread, when the log decides ({@link SegmentedLog}: at once
+     * under {@code flush.policy=sync}, once {@link #sealedAtMs} is old enough under {@code interval}).
      */
-    synchronized void seal() {
+    synchronized void seal(long nowMs) {
         MaxTimestamp max = maxTimestamp;
         if (!timeIndex.isFull()) {
             timeIndex.maybeAppend(max.timestamp(), max.offset());
         }
+        sealedAtMs = nowMs;
         rollFlushPending = true;
     }
 
     /** Whether the segment was sealed and its {@link #completeRollFlush} has not finished yet. */
     synchronized boolean isRollFlushPending() {
         return rollFlushPending;
+    }
+
+    /** Wall-clock milliseconds at which the segment was last sealed; meaningful while a roll flush is pending. */
+    long sealedAtMs() {
+        return sealedAtMs;
     }
 
     /**

@@ -51,16 +51,23 @@ import org.slf4j.LoggerFactory;
  * futures are completed by the shared {@link GroupCommitFlusher} after one fsync covering everything written
  * so far. {@code interval}: Kafka's {@code flush.messages} (checked on append) and {@code flush.ms} (checked by
  * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
- * Rolls: the appending thread only seals the old segment and creates the new one; the old segment's fsync and
- * index trimming, the producer snapshot and the checkpoint follow in the background pass
- * ({@link #flushForWaiters}), which completes sealed segments oldest first. Under {@code interval} the appending
- * thread never waits for an fsync unless {@code flush.messages} asks for one, and the active segment is fsynced
- * only by {@code flush.messages}, {@code flush.ms}, {@link #flush()} and close (Kafka's behaviour: when the disk
- * is slower than the appends, the kernel's dirty-page throttling slows the writes); so any number of sealed
- * segments may be waiting for their fsync. The durable offset (the recovery point) passes a sealed segment only
- * after its fsync and the fsyncs of all before it; recovery scans every segment above the recovery point
- * ({@link LogLoader}). In sync mode, readers that must never see data a power loss could take back bound their
- * reads by {@link #durableOffset()} (the high watermark is derived from it).
+ * Rolls: the appending thread only seals the old segment and creates the new one; the producer snapshot, the old
+ * segment's fsync and index trimming and the checkpoint follow in background passes ({@link #flushForWaiters}),
+ * which complete sealed segments oldest first. Under {@code sync} the pass the roll requests fsyncs the sealed
+ * segment. Under {@code interval} a sealed segment is fsynced only once it was sealed at least
+ * {@link LogEnvironment#rollFlushDelayMs()} ago (60 s, Kafka's recovery-point checkpoint interval), by a pass the
+ * periodic {@link #flushIfDue} requests: the kernel writes dirty pages back on its own after about 30 s, so that
+ * fsync mostly finds clean pages, while an fsync right after the roll would make the kernel write whole segments
+ * back in the flusher's context, competing with the appender for CPU and disk; a segment retention deletes
+ * before then is never fsynced. Under {@code interval} the appending thread never waits for an fsync unless
+ * {@code flush.messages} asks for one, and the active segment is fsynced only by {@code flush.messages},
+ * {@code flush.ms}, {@link #flush()} and close, each of which also fsyncs every sealed segment (Kafka's behaviour:
+ * when the disk is slower than the appends, the kernel's dirty-page throttling slows the writes); so any number
+ * of sealed segments may be waiting for their fsync. The durable offset (the recovery point) passes a sealed
+ * segment only after its fsync and the fsyncs of all before it; recovery scans every segment above the recovery
+ * point ({@link LogLoader}), so after a crash it covers at most about {@code rollFlushDelayMs} of appends. In sync
+ * mode, readers that must never see data a power loss could take back bound their reads by
+ * {@link #durableOffset()} (the high watermark is derived from it).
  *
  * <p>Thread-safety: as {@link PartitionLog}: one owner thread mutates; reads and getters from any thread
  * work on a lock-free snapshot (a concurrent segment map, volatile offsets, reference-counted segments).
@@ -415,10 +422,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     }
 
     /**
-     * Seals the active segment and starts a new one at the log end. The sealed segment's fsync, index trimming,
-     * the producer snapshot and the recovery-point checkpoint follow in a background pass
-     * ({@link #flushForWaiters}); the appending thread never waits for them, however many sealed segments are
-     * still waiting for their fsync (recovery scans them all: {@link LogLoader}).
+     * Seals the active segment and starts a new one at the log end. The producer snapshot follows in a background
+     * pass ({@link #flushForWaiters}), and so do the sealed segment's fsync, index trimming and the recovery-point
+     * checkpoint: in that pass under {@code flush.policy=sync}, in the first pass after
+     * {@link LogEnvironment#rollFlushDelayMs()} under {@code interval}. The appending thread never waits for them,
+     * however many sealed segments are still waiting for their fsync (recovery scans them all: {@link LogLoader}).
      */
     LogSegment roll() throws IOException {
         LogSegment created;
@@ -429,7 +437,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             created = LogSegment.open(dir, base, "", config.indexIntervalBytes(), config.segmentIndexBytes(),
                     clock.wallMs());
             // sealed only once the successor's files exist: completing the seal fsyncs the directory for both
-            old.seal();
+            old.seal(clock.wallMs());
             segments.put(base, created);
         } finally {
             structureLock.unlock();
@@ -440,15 +448,28 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     }
 
     /**
-     * Caller holds flushLock (either side). Completes the roll flushes of the sealed segments of {@code view},
-     * oldest first, so a segment is durable only once every sealed segment before it is; segments retention or
-     * compaction removed meanwhile are skipped (nothing in them is below the log start, or the compacted copy
-     * was fsynced before the swap). Returns whether any roll flush was done by this call.
+     * What {@link #completeSealed} did: whether it completed any roll flush, and the base offset of the oldest
+     * sealed segment it left waiting because it was sealed too recently ({@link Long#MAX_VALUE} when none).
      */
-    private boolean completeSealed(NavigableMap<Long, LogSegment> view) throws IOException {
+    private record SealedFlush(boolean completed, long firstWaitingBase) {}
+
+    /**
+     * Caller holds flushLock (either side). Completes the roll flushes of the sealed segments of {@code view}
+     * sealed at or before {@code sealedAtMsMax}, oldest first, and stops at the first one sealed later, so a
+     * segment is durable only once every sealed segment before it is; segments retention or compaction removed
+     * meanwhile are skipped (nothing in them is below the log start, or the compacted copy was fsynced before the
+     * swap).
+     */
+    private SealedFlush completeSealed(NavigableMap<Long, LogSegment> view, long sealedAtMsMax) throws IOException {
         boolean completed = false;
         for (LogSegment s : view.values()) {
-            if (!s.isRollFlushPending() || segments.get(s.baseOffset()) != s || !s.tryRetain()) {
+            if (!s.isRollFlushPending() || segments.get(s.baseOffset()) != s) {
+                continue;
+            }
+            if (s.sealedAtMs() > sealedAtMsMax) {
+                return new SealedFlush(completed, s.baseOffset());
+            }
+            if (!s.tryRetain()) {
                 continue;
             }
             try {
@@ -461,7 +482,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                 s.release();
             }
         }
-        return completed;
+        return new SealedFlush(completed, Long.MAX_VALUE);
     }
 
     // ---------------------------------------------------------------- durability
@@ -491,10 +512,12 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     /**
      * The log's background pass, run by a {@link GroupCommitFlusher} thread: completes the roll flushes of
-     * sealed segments; under {@code flush.policy=sync} also fsyncs the active segment once, completing every
-     * waiter up to the log end read before it (group commit). Then writes what rolls and retention left to the
-     * background: the producer snapshot, the leader-epoch file, and the recovery-point checkpoint once the durable
-     * offset has entered a newer segment.
+     * sealed segments (under {@code flush.policy=interval} only of those sealed at least
+     * {@link LogEnvironment#rollFlushDelayMs()} ago: the others wait for a later pass, which
+     * {@link #flushIfDue} requests); under {@code flush.policy=sync} also fsyncs the active segment once,
+     * completing every waiter up to the log end read before it (group commit). Then writes what rolls and
+     * retention left to the background: the producer snapshot, the leader-epoch file, and the recovery-point
+     * checkpoint once the durable offset has entered a newer segment.
      */
     @Override
     public void flushForWaiters() {
@@ -503,7 +526,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             if (offlineReason != null || closed) {
                 return;
             }
-            boolean completed = flushSegments(config.flushPolicy() == LogConfig.FlushPolicy.SYNC);
+            boolean sync = config.flushPolicy() == LogConfig.FlushPolicy.SYNC;
+            boolean completed = flushSegments(sync, sync ? Long.MAX_VALUE : rollFlushDueSealedAtMs());
             writeBackgroundState(completed);
         } catch (IOException | UncheckedIOException e) {
             markOffline("fsync failed", e);
@@ -515,25 +539,35 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
     }
 
+    /** The latest seal time of a segment whose deferred roll flush ({@code interval}) is due now. */
+    private long rollFlushDueSealedAtMs() {
+        return clock.wallMs() - env.rollFlushDelayMs();
+    }
+
     /**
      * Caller holds flushLock (either side). Makes the data below the log end (read first) durable as far as
-     * asked: sealed segments always, the segment still open for appends only when {@code includeActive}. Raises
-     * the durable offset accordingly; returns whether a roll flush was completed by this call.
+     * asked: sealed segments sealed at or before {@code sealedAtMsMax} (all when {@link Long#MAX_VALUE}), the
+     * segment still open for appends only when {@code includeActive} and no sealed segment was left waiting.
+     * Raises the durable offset accordingly, never past a segment left waiting; returns whether a roll flush was
+     * completed by this call.
      */
-    private boolean flushSegments(boolean includeActive) throws IOException {
+    private boolean flushSegments(boolean includeActive, long sealedAtMsMax) throws IOException {
         long target = logEndOffset;
         NavigableMap<Long, LogSegment> holding = segments.headMap(target, false);
         // a roll after reading target only seals the segment holding it: it then shows up as sealed
         Map.Entry<Long, LogSegment> newest = holding.lastEntry();
         LogSegment open = newest == null || newest.getValue().isRollFlushPending() ? null : newest.getValue();
         NavigableMap<Long, LogSegment> unchecked = holding.tailMap(rollFlushedBelow.get(), true);
-        boolean completed = completeSealed(open == null ? unchecked : unchecked.headMap(open.baseOffset(), false));
+        SealedFlush sealed = completeSealed(open == null ? unchecked : unchecked.headMap(open.baseOffset(), false),
+                sealedAtMsMax);
         if (newest != null) {
             // only the active segment, whose base is at least newest's, can be sealed from now on
-            rollFlushedBelow.accumulateAndGet(newest.getKey(), Math::max);
+            rollFlushedBelow.accumulateAndGet(Math.min(newest.getKey(), sealed.firstWaitingBase()), Math::max);
         }
         long durable = target;
-        if (open != null && includeActive && target > waiters.durableOffset()) {
+        if (sealed.firstWaitingBase() != Long.MAX_VALUE) {
+            durable = sealed.firstWaitingBase();
+        } else if (open != null && includeActive && target > waiters.durableOffset()) {
             long fsyncStartNs = clock.monotonicNs();
             if (open.tryRetain()) {
                 try {
@@ -547,7 +581,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             durable = open.baseOffset();
         }
         waiters.advance(durable);
-        return completed;
+        return sealed.completed();
     }
 
     /** Caller holds flushLock's read side: the files a roll or retention left for the background pass. */
@@ -583,7 +617,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         checkOnline();
         flushLock.readLock().lock();
         try {
-            flushSegments(true);
+            flushSegments(true, Long.MAX_VALUE);
             unflushedMessages = 0;
             lastFlushMs = clock.wallMs();
         } catch (IOException | UncheckedIOException e) {
@@ -593,7 +627,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
     }
 
-    /** flush.ms for the interval policy; called periodically by the owner or the {@link LogManager}. */
+    /**
+     * The interval policy's periodic maintenance; called by the owner or the {@link LogManager} (every
+     * {@code log.flush.scheduler.interval.ms}). Fsyncs the log when {@code flush.ms} passed; otherwise, when the
+     * oldest sealed segment still waiting for its fsync was sealed at least {@link LogEnvironment#rollFlushDelayMs()}
+     * ago, requests a background pass, which fsyncs the sealed segments that old, oldest first, and moves the
+     * recovery point and its checkpoint past them. The owner thread never waits for those fsyncs.
+     */
     public void flushIfDue() {
         LogConfig cfg = config;
         if (offlineReason != null || closed || cfg.flushPolicy() != LogConfig.FlushPolicy.INTERVAL) {
@@ -601,7 +641,20 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         }
         if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > waiters.durableOffset()) {
             flushData();
+        } else if (oldestWaitingSealedAtMs() <= rollFlushDueSealedAtMs()) {
+            env.flusher().request(this);
         }
+    }
+
+    /** The seal time of the oldest sealed segment whose roll flush is pending, or {@link Long#MAX_VALUE}. */
+    private long oldestWaitingSealedAtMs() {
+        LogSegment active = activeSegment();
+        for (LogSegment s : segments.tailMap(rollFlushedBelow.get(), true).values()) {
+            if (s != active && s.isRollFlushPending()) {
+                return s.sealedAtMs();
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /**
@@ -1002,7 +1055,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             try {
                 flushLock.writeLock().lock();
                 try {
-                    completeSealed(segments.headMap(activeSegment().baseOffset(), false));
+                    completeSealed(segments.headMap(activeSegment().baseOffset(), false), Long.MAX_VALUE);
                     producers.takeSnapshot(logEndOffset);
                     if (epochFileDue.getAndSet(false)) {
                         epochs.writeFile();

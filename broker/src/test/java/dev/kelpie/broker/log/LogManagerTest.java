@@ -56,6 +56,30 @@ class LogManagerTest {
     }
 
     @Test
+    void flushCheckFsyncsIntervalSegmentsSealedForTheCheckpointIntervalAndMovesTheRecoveryPoint() throws Exception {
+        LogManager.Settings d = LogManager.Settings.defaults();
+        LogManager.Settings settings = new LogManager.Settings(1, 1, d.retentionCheckIntervalMs(), 10,
+                d.checkpointIntervalMs(), d.cleaner(), d.producerIdExpirationMs());
+        LogConfig interval = config().withOverrides(Map.of(LogConfig.FLUSH_POLICY, "interval"));
+        try (LogManager m = new LogManager(List.of(root), clock, settings, tp -> Runnable::run)) {
+            m.startup(tp -> interval);
+            SegmentedLog log = m.getOrCreate(new TopicPartition("lazy", 0), interval);
+            for (int i = 0; log.segmentCount() < 2; i++) {
+                log.appendAsLeader(TestRecords.batch(T0, "v" + i), 0);
+            }
+            LogSegment sealed = log.segmentMap().firstEntry().getValue();
+            long activeBase = log.segmentMap().lastKey();
+            assertThat(m.environment().rollFlushDelayMs()).isEqualTo(settings.checkpointIntervalMs());
+            assertThat(sealed.isRollFlushPending()).as("the clock has not moved: not due").isTrue();
+
+            clock.advanceMs(settings.checkpointIntervalMs());
+            org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> PartitionCheckpoint.read(log.dir()).recoveryPoint() == activeBase);
+            assertThat(sealed.isRollFlushPending()).isFalse();
+        }
+    }
+
+    @Test
     void deleteRemovesTheDirectoryAsynchronouslyAndAllowsRecreation() throws Exception {
         try (LogManager m = manager(List.of(root))) {
             m.startup(tp -> config());

@@ -28,8 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Rolls leave the sealed segment's fsync to the background pass: the appending thread never waits for it, however
- * many sealed segments are still waiting; the recovery point passes a sealed segment only after its fsync; and
- * recovery truncates a torn write anywhere above the recovery point, but takes the log offline for damage below.
+ * many sealed segments are still waiting; under {@code flush.policy=sync} the roll's pass fsyncs it, under
+ * {@code interval} the first pass after {@link LogEnvironment#rollFlushDelayMs()} (requested by
+ * {@link SegmentedLog#flushIfDue}); the recovery point passes a sealed segment only after its fsync; and recovery
+ * truncates a torn write anywhere above the recovery point, but takes the log offline for damage below.
  *
  * <p>The flusher pool of these logs has one thread; {@link #blockFlusher} parks it on a latch, which keeps
  * every background pass waiting in the queue, so the state between a roll and its pass can be observed.
@@ -94,6 +96,16 @@ class RollFlushTest {
         }
     }
 
+    /** The interval policy's periodic maintenance once the roll flush delay has passed. */
+    private void runMaintenanceAfterRollFlushDelay() {
+        clock.advanceMs(env.rollFlushDelayMs());
+        log.flushIfDue();
+    }
+
+    private Path snapshotFile(long offset) {
+        return log.dir().resolve(String.format("%020d.snapshot", offset));
+    }
+
     private long recoveryPointOnDisk() throws IOException {
         return PartitionCheckpoint.read(log.dir()).recoveryPoint();
     }
@@ -126,7 +138,7 @@ class RollFlushTest {
 
     @Test
     void rollLeavesTheFsyncToTheBackgroundPassAndTheRecoveryPointFollowsIt() throws Exception {
-        open("interval");
+        open("sync");
         blockFlusher();
         appendUntilSegments(2);
         long sealedBase = log.segmentBaseOffsets().get(0);
@@ -141,13 +153,75 @@ class RollFlushTest {
         assertThat(recoveryPointOnDisk()).isZero();
 
         flusherReleased.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == activeBase);
+        // no clock movement: under sync the roll's own pass fsyncs the sealed segment (and the active one)
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() >= activeBase);
         assertThat(sealed.isRollFlushPending()).isFalse();
-        assertThat(log.durableOffset()).isEqualTo(activeBase);
+        assertThat(log.durableOffset()).isGreaterThanOrEqualTo(activeBase);
         assertThat(log.metrics().fsyncCount()).isPositive();
         assertThat(Files.size(segmentFile(sealedBase, ".index")))
                 .isEqualTo(sealed.offsetIndex().entries() * 8L);
-        assertThat(log.dir().resolve(String.format("%020d.snapshot", activeBase))).exists();
+        assertThat(snapshotFile(activeBase)).exists();
+    }
+
+    @Test
+    void intervalDefersTheSealedSegmentsFsyncUntilTheDelayPassedAndTheMaintenanceRan() throws Exception {
+        open("interval");
+        appendUntilSegments(3);
+        List<Long> bases = log.segmentBaseOffsets();
+        // the roll's pass ran: it wrote the producer snapshot but left the segments' fsyncs for later
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(snapshotFile(bases.get(2))));
+        for (long base : bases.subList(0, 2)) {
+            assertThat(log.segmentMap().get(base).isRollFlushPending()).as("segment %d not fsynced", base).isTrue();
+        }
+        assertThat(log.metrics().fsyncCount()).isZero();
+        assertThat(log.durableOffset()).isZero();
+        assertThat(recoveryPointOnDisk()).isZero();
+
+        clock.advanceMs(env.rollFlushDelayMs() - 1);
+        log.flushIfDue();
+        assertThat(log.segmentMap().get(bases.get(0)).isRollFlushPending()).as("delay not passed yet").isTrue();
+
+        clock.advanceMs(1);
+        log.flushIfDue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(2));
+        for (long base : bases.subList(0, 2)) {
+            assertThat(log.segmentMap().get(base).isRollFlushPending()).isFalse();
+        }
+        assertThat(log.durableOffset()).as("the active segment is left to flush.ms").isEqualTo(bases.get(2));
+        assertThat(log.metrics().fsyncCount()).isEqualTo(2);
+    }
+
+    @Test
+    void intervalFsyncsOnlySegmentsSealedLongEnoughAgoAndTheRecoveryPointStopsAtTheFirstOtherOne() throws Exception {
+        open("interval");
+        appendUntilSegments(2);
+        clock.advanceMs(env.rollFlushDelayMs() / 2);
+        appendUntilSegments(3);
+        List<Long> bases = log.segmentBaseOffsets();
+        clock.advanceMs(env.rollFlushDelayMs() / 2);
+        log.flushIfDue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(1));
+        assertThat(log.segmentMap().get(bases.get(0)).isRollFlushPending()).isFalse();
+        assertThat(log.segmentMap().get(bases.get(1)).isRollFlushPending()).as("sealed too recently").isTrue();
+        assertThat(log.durableOffset()).isEqualTo(bases.get(1));
+
+        runMaintenanceAfterRollFlushDelay();
+        await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(2));
+        assertThat(log.segmentMap().get(bases.get(1)).isRollFlushPending()).isFalse();
+    }
+
+    @Test
+    void intervalExplicitFlushFsyncsEverySealedSegmentWhateverItsAge() throws Exception {
+        open("interval");
+        appendUntilSegments(3);
+        List<Long> bases = log.segmentBaseOffsets();
+        log.flush();
+        for (long base : bases.subList(0, 2)) {
+            assertThat(log.segmentMap().get(base).isRollFlushPending()).isFalse();
+        }
+        assertThat(log.durableOffset()).isEqualTo(log.logEndOffset());
+        assertThat(recoveryPointOnDisk()).isEqualTo(log.logEndOffset());
     }
 
     @Test
@@ -185,6 +259,9 @@ class RollFlushTest {
         assertThat(log.durableOffset()).isZero();
 
         flusherReleased.countDown();
+        if (flushPolicy.equals("interval")) {
+            runMaintenanceAfterRollFlushDelay();
+        }
         // under sync the pass also fsyncs the active segment, so the recovery point may enter it
         await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() >= bases.get(4));
         for (long base : bases.subList(0, 4)) {
@@ -204,6 +281,7 @@ class RollFlushTest {
         assertThat(log.segmentBaseOffsets()).containsExactlyElementsOf(bases.subList(2, 4));
 
         flusherReleased.countDown();
+        runMaintenanceAfterRollFlushDelay();
         await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(3));
         assertThat(doomed.isRollFlushPending()).as("deleted before its fsync: never fsynced").isTrue();
         assertThat(log.segmentMap().get(bases.get(2)).isRollFlushPending()).isFalse();
@@ -240,6 +318,7 @@ class RollFlushTest {
         open("interval");
         appendUntilSegments(2);
         long recoveryPoint = log.segmentBaseOffsets().get(1);
+        runMaintenanceAfterRollFlushDelay();
         await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == recoveryPoint);
         blockFlusher();
         appendUntilSegments(6);
@@ -302,6 +381,7 @@ class RollFlushTest {
         open("interval");
         appendUntilSegments(2);
         List<Long> bases = log.segmentBaseOffsets();
+        runMaintenanceAfterRollFlushDelay();
         await().atMost(Duration.ofSeconds(10)).until(() -> recoveryPointOnDisk() == bases.get(1));
         log.appendAsLeader(TestRecords.batch(T0, "tail"), 1);
         log.crashForTesting();
