@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * The machine's ceiling for {@link LogAppendBenchmark}: a plain {@link FileChannel} append loop writing the
- * same batch bytes from the same kind of buffer the log receives (a heap buffer, as the network layer hands
- * it over). Files roll and are deleted as the benchmarked log's segments are ({@link RollingFile}). The
+ * same batch bytes from the same kind of buffer the benchmarked log receives (a heap buffer for both; the
+ * broker hands the log pooled direct buffers, which spare one copy in either loop). Files roll and are deleted as the benchmarked log's segments are ({@link RollingFile}). The
  * {@code force} modes:
  * <ul>
  *   <li>{@code always}: each writer calls {@code force(false)} after its own write: a durable append without

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Threads;
  * Appends of 64 KiB batches of 1 KiB records to one {@link SegmentedLog} (one partition), as a producer with
  * {@code acks=all} sees them: append, then wait until the append is durable under the flush policy.
  * {@code sync} (Kelpie's default) completes the wait after a group-commit fsync; {@code interval} with
- * Kafka's defaults never fsyncs per append, so the wait completes at once (segments are fsynced in the
- * background after each roll). With 4 threads, appends are serialised by a lock (the log has one owner at a
+ * Kafka's defaults never fsyncs per append, so the wait completes at once (a sealed segment is fsynced in the
+ * background once it has been sealed for {@code rollFlushDelayMs}; with this retention it is deleted first). With 4 threads, appends are serialised by a lock (the log has one owner at a
  * time, as a partition's thread in the broker) while the waits overlap, so one fsync covers several batches.
  * The log gets its own {@link LogEnvironment} with the broker's number of flusher threads.
  *
