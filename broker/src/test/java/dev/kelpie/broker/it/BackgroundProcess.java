@@ -1,12 +1,8 @@
 package dev.kelpie.broker.it;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,17 +10,15 @@ import java.util.concurrent.TimeUnit;
  * A long-running command-line tool (a console consumer in a group) whose output lines are collected while it
  * runs; stderr is merged into stdout.
  *
- * <p>Thread-safety: lines are appended by one pump thread and read under the object's lock.
+ * <p>Thread-safety: the output is collected by {@link ProcessOutput}; the rest is called by the test thread.
  */
 final class BackgroundProcess implements AutoCloseable {
     private final Process process;
-    private final List<String> lines = new ArrayList<>();
+    private final ProcessOutput output;
 
     private BackgroundProcess(Process process) {
         this.process = process;
-        Thread pump = new Thread(this::pump, "tool-output-" + process.pid());
-        pump.setDaemon(true);
-        pump.start();
+        this.output = ProcessOutput.collect(process, "tool-output");
     }
 
     static BackgroundProcess start(List<String> command) {
@@ -37,24 +31,8 @@ final class BackgroundProcess implements AutoCloseable {
         }
     }
 
-    private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                synchronized (this) {
-                    lines.add(line);
-                }
-            }
-        } catch (IOException e) {
-            synchronized (this) {
-                lines.add("[output pump failed: " + e + "]");
-            }
-        }
-    }
-
-    synchronized List<String> lines() {
-        return List.copyOf(lines);
+    List<String> lines() {
+        return output.lines();
     }
 
     boolean isAlive() {

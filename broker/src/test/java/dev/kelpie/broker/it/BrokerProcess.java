@@ -2,12 +2,9 @@ package dev.kelpie.broker.it;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +24,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  * A Kelpie broker running as a child process from the built distribution's {@code bin/kelpie-server}, on a
  * free port of 127.0.0.1 and a data directory of the caller's choice, with its stdout and stderr captured.
  *
- * <p>Thread-safety: the captured output is appended by one pump thread and read under the object's lock;
- * start, stop and kill are called by the test thread.
+ * <p>Thread-safety: the captured output is collected by {@link ProcessOutput}; start, stop and kill are called by
+ * the test thread.
  */
 public final class BrokerProcess implements AutoCloseable {
     /** Printed by {@code Main} once the listener is bound. */
@@ -39,16 +36,13 @@ public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final int port;
-    private final List<String> lines = new ArrayList<>();
-    private boolean drainedFlag;
+    private final ProcessOutput output;
 
     private BrokerProcess(Process process, Path dataDir, int port) {
         this.process = process;
         this.dataDir = dataDir;
         this.port = port;
-        Thread pump = new Thread(this::pump, "broker-output-" + process.pid());
-        pump.setDaemon(true);
-        pump.start();
+        this.output = ProcessOutput.collect(process, "broker-output");
     }
 
     /** The distribution built by {@code package}: {@code broker/target/kelpie-<version>}. */
@@ -140,7 +134,7 @@ public final class BrokerProcess implements AutoCloseable {
                 throw new AssertionError("Broker did not exit within " + STOP_TIMEOUT + "; output:\n" + output());
             }
             // the pump sees end-of-stream shortly after exit; wait so output() is complete
-            await("broker output drained").atMost(Duration.ofSeconds(10)).until(this::drained);
+            await("broker output drained").atMost(Duration.ofSeconds(10)).until(output::drained);
             // kept in failsafe's <test>-output.txt, next to the test's own report
             System.out.println("=== broker pid " + process.pid() + " exited " + process.exitValue() + "; output:\n"
                     + output());
@@ -185,41 +179,17 @@ public final class BrokerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    public synchronized Optional<String> startedLine() {
-        return lines.stream().filter(l -> l.contains(STARTED_MARKER)).findFirst();
+    public Optional<String> startedLine() {
+        return output.lines().stream().filter(l -> l.contains(STARTED_MARKER)).findFirst();
     }
 
     /** Everything the broker printed so far. */
-    public synchronized String output() {
-        return String.join("\n", lines);
+    public String output() {
+        return String.join("\n", output.lines());
     }
 
     private String exitCodeIfDone() {
         return process.isAlive() ? "none (still running)" : Integer.toString(process.exitValue());
-    }
-
-    private synchronized boolean drained() {
-        return drainedFlag;
-    }
-
-    private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                synchronized (this) {
-                    lines.add(line);
-                }
-            }
-        } catch (IOException e) {
-            synchronized (this) {
-                lines.add("[output pump failed: " + e + "]");
-            }
-        } finally {
-            synchronized (this) {
-                drainedFlag = true;
-            }
-        }
     }
 
     /** Kills the broker if it is still running (a test that failed half-way). */
