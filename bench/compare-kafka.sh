@@ -164,6 +164,8 @@ run_kelpie() {  # $1 mode (kelpie-sync | kelpie-interval), $2 round dir
   port=$(free_port)
   data=$(mktemp -d "${WORK_ROOT:-/tmp}/kelpie-bench.XXXXXX")
   ov=(--override "listeners=PLAINTEXT://127.0.0.1:$port" --override "log.dirs=$data" --override kelpie.metrics.port=0)
+  # kafka-baseline.sh writes this into the server.properties of the Kafka it starts; Kelpie gets the same
+  ov+=(--override group.initial.rebalance.delay.ms=0)
   [ "$mode" = kelpie-interval ] && ov+=(--override log.flush.policy=interval)
   local kv; for kv in $BENCH_KELPIE_OVERRIDES; do ov+=(--override "$kv"); done
   log "$(basename "$rdir"): starting Kelpie ($mode) on 127.0.0.1:$port, data in $data"

@@ -1,6 +1,5 @@
 package dev.kelpie.broker.log;
 
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,17 +17,23 @@ import org.slf4j.LoggerFactory;
  * them, and recovery scans whatever lies above it ({@link LogLoader}). Under {@code flush.policy=interval} the
  * deferred sealed-segment fsyncs are the only background fsyncs.
  *
- * <p>A log with a durability waiter above its durable offset {@linkplain #request requests} a flush; it
- * is queued at most once. A flusher thread takes it off the queue (clearing the queued mark first), reads
- * the log end, fsyncs the active segment once and completes every waiter at or below that end. Batches that
- * arrive during the fsync queue the log again and are all covered by the next single fsync, so under load
- * the fsync rate is bounded by the disk's fsync latency, not by the append rate. With several threads,
- * another thread may take a log again while its fsync is in flight, so fsyncs of one log overlap (the file
- * system merges them into fewer journal commits), as concurrent writers' own fsyncs would.
+ * <p>A log with a durability waiter above its durable offset {@linkplain #request requests} a flush. Each log
+ * is in one of three states here, and at most one pass of a log runs at a time:
+ * <pre>
+ *   idle    --request--&gt; queued
+ *   queued  --a thread takes it--&gt; running (the pass reads the log end, fsyncs once, completes the waiters)
+ *   running --request--&gt; running, marked again (not queued: the pass in flight cannot cover the new batches)
+ *   running --pass ends--&gt; idle, or queued when it was marked again
+ * </pre>
+ * So batches that arrive during a log's fsync are all covered by its next single fsync, and under load a log's
+ * fsync rate is bounded by its fsync latency, not by the append rate. Why one pass per log at a time: every
+ * fsync costs a fixed amount of CPU and device round trips (data, file metadata, cache flush) however little it
+ * covers, so overlapping fsyncs of one log would each cover a batch or two and multiply that cost. The
+ * measured effect is in {@code bench/RESULTS.md}.
  *
  * <p>Why shared rather than per log: thousands of partitions must not mean thousands of threads; why more
  * than one thread: one slow fsync (a busy disk, a large dirty segment) must not delay every other partition,
- * and file systems merge concurrent fsyncs into one journal commit.
+ * and concurrent fsyncs of different files share device flushes.
  *
  * <p>Thread-safety: {@link #request} is safe from any thread.
  */
@@ -41,8 +46,11 @@ public final class GroupCommitFlusher implements AutoCloseable {
         void flushForWaiters();
     }
 
+    /** Where a log is in its flush cycle; a log with no entry is idle. */
+    private enum PassState { QUEUED, RUNNING, RUNNING_REQUESTED_AGAIN }
+
     private final LinkedBlockingQueue<Target> queue = new LinkedBlockingQueue<>();
-    private final Set<Target> queued = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<Target, PassState> states = new ConcurrentHashMap<>();
     private final Thread[] threads;
     private volatile boolean running = true;
 
@@ -59,7 +67,15 @@ public final class GroupCommitFlusher implements AutoCloseable {
     }
 
     void request(Target target) {
-        if (queued.add(target)) {
+        boolean[] enqueue = new boolean[1];
+        states.compute(target, (t, state) -> {
+            if (state == null) {
+                enqueue[0] = true;
+                return PassState.QUEUED;
+            }
+            return state == PassState.RUNNING ? PassState.RUNNING_REQUESTED_AGAIN : state;
+        });
+        if (enqueue[0]) {
             queue.add(target);
         }
     }
@@ -76,12 +92,24 @@ public final class GroupCommitFlusher implements AutoCloseable {
             if (target == null) {
                 continue;
             }
-            queued.remove(target);
+            PassState taken = states.replace(target, PassState.RUNNING);
+            assert taken == PassState.QUEUED : taken;
             try {
                 target.flushForWaiters();
             } catch (RuntimeException e) {
                 LOG.error("Group commit flush failed for {}", target, e);
+            } finally {
+                endPass(target);
             }
+        }
+    }
+
+    /** Running to idle, or back to queued when a request came in during the pass. */
+    private void endPass(Target target) {
+        if (!states.remove(target, PassState.RUNNING)) {
+            PassState again = states.replace(target, PassState.QUEUED);
+            assert again == PassState.RUNNING_REQUESTED_AGAIN : again;
+            queue.add(target);
         }
     }
 
