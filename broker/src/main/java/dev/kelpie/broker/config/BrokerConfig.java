@@ -33,6 +33,10 @@ import java.util.List;
  * @param groupCoordinator the group coordinator's settings ({@code group.*}, {@code offsets.*})
  * @param metricsPartitionSeriesMax {@code kelpie.metrics.partition.series.max}: above this many partitions on the
  *     broker, per-partition metric series are not exported (per-topic ones still are)
+ * @param socketSendBufferBytes {@code socket.send.buffer.bytes}: SO_SNDBUF of client connections,
+ *     {@value #SOCKET_BUFFER_OS_DEFAULT} = the OS default (autotuned)
+ * @param socketReceiveBufferBytes {@code socket.receive.buffer.bytes}: SO_RCVBUF of client connections,
+ *     {@value #SOCKET_BUFFER_OS_DEFAULT} = the OS default (autotuned)
  */
 public record BrokerConfig(
         int nodeId,
@@ -55,12 +59,23 @@ public record BrokerConfig(
         int ioThreads,
         long producerIdExpirationMs,
         GroupCoordinatorConfig groupCoordinator,
-        int metricsPartitionSeriesMax) {
+        int metricsPartitionSeriesMax,
+        int socketSendBufferBytes,
+        int socketReceiveBufferBytes) {
 
     /** Default of {@code kelpie.metrics.partition.series.max}. */
     public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
+    /** A socket buffer size meaning: leave it to the OS. */
+    public static final int SOCKET_BUFFER_OS_DEFAULT = -1;
+    /**
+     * Kafka's default {@code socket.send.buffer.bytes} and {@code socket.receive.buffer.bytes}. Why not the OS
+     * default: on loopback, an autotuned send buffer of megabytes lets a fetch response queue up in the kernel, so
+     * the consumer's own thread ends up doing the transmit work as it acknowledges, and consume throughput falls
+     * (bench/RESULTS.md).
+     */
+    public static final int DEFAULT_SOCKET_BUFFER_BYTES = 102_400;
 
-    /** All settings but the group coordinator's and the metrics series cap, which take their defaults. */
+    /** All settings but the group coordinator's, the metrics series cap and socket buffers: those take defaults. */
     public BrokerConfig(int nodeId, String listenerHost, int listenerPort, String advertisedHost, int advertisedPort,
             List<Path> logDirs, int metricsPort, int numPartitions, short defaultReplicationFactor,
             boolean autoCreateTopics, LogConfig logDefaults, int socketRequestBytesMax, long connectionsIdleMsMax,
@@ -69,7 +84,8 @@ public record BrokerConfig(
         this(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs, metricsPort, numPartitions,
                 defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
-                producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX);
+                producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
+                DEFAULT_SOCKET_BUFFER_BYTES, DEFAULT_SOCKET_BUFFER_BYTES);
     }
 
     /** A copy with other group coordinator settings. */
@@ -77,7 +93,8 @@ public record BrokerConfig(
         return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
-                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax);
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax,
+                socketSendBufferBytes, socketReceiveBufferBytes);
     }
 
     /** A copy with another {@code kelpie.metrics.port} (0 = off). */
@@ -86,7 +103,7 @@ public record BrokerConfig(
                 numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax,
                 connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
-                metricsPartitionSeriesMax);
+                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes);
     }
 
     /** A copy with another {@code kelpie.metrics.partition.series.max}. */
@@ -94,7 +111,17 @@ public record BrokerConfig(
         return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
-                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax);
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax,
+                socketSendBufferBytes, socketReceiveBufferBytes);
+    }
+
+    /** A copy with other {@code socket.send.buffer.bytes} and {@code socket.receive.buffer.bytes}. */
+    public BrokerConfig withSocketBuffers(int sendBytes, int receiveBytes) {
+        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
+                metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
+                socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
+                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
+                metricsPartitionSeriesMax, sendBytes, receiveBytes);
     }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */

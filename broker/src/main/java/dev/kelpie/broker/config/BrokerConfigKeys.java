@@ -28,6 +28,8 @@ public final class BrokerConfigKeys {
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String SOCKET_SEND_BUFFER_BYTES = "socket.send.buffer.bytes";
+    public static final String SOCKET_RECEIVE_BUFFER_BYTES = "socket.receive.buffer.bytes";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
@@ -57,7 +59,8 @@ public final class BrokerConfigKeys {
     public static final Set<String> BROKER_NAMES = Set.of(NODE_ID, CLUSTER_ID, PROCESS_ROLES, LISTENERS,
             ADVERTISED_LISTENERS,
             CONTROLLER_LISTENER_NAMES, LISTENER_SECURITY_PROTOCOL_MAP, LOG_DIRS, LOG_DIR, NUM_PARTITIONS,
-            DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES,
+            DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, SOCKET_SEND_BUFFER_BYTES,
+            SOCKET_RECEIVE_BUFFER_BYTES,
             CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, PRODUCER_ID_EXPIRATION_MS,
             METRICS_PORT, METRICS_PARTITION_SERIES_MAX, REQUEST_READ_TIMEOUT_MS, IO_THREADS, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
             LOG_RETENTION_MS, LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS, LOG_ROLL_MS, LOG_ROLL_HOURS);
@@ -69,7 +72,7 @@ public final class BrokerConfigKeys {
     public static final Set<String> IGNORED_KAFKA_NAMES = Set.of("controller.quorum.voters",
             "controller.quorum.bootstrap.servers", "inter.broker.listener.name", "log.retention.check.interval.ms",
             "num.network.threads", "num.io.threads", "num.replica.fetchers", "num.recovery.threads.per.data.dir",
-            "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "queued.max.requests",
+            "queued.max.requests",
             "transaction.state.log.replication.factor", "transaction.state.log.min.isr",
             "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr",
             "log.flush.scheduler.interval.ms", "log.flush.offset.checkpoint.interval.ms",

@@ -69,7 +69,18 @@ final class BrokerConfigParser {
                         Integer.MAX_VALUE),
                 GroupConfigParser.parse(v, d.groupCoordinator()),
                 v.intValue(BrokerConfigKeys.METRICS_PARTITION_SERIES_MAX, d.metricsPartitionSeriesMax(), 0,
-                        Integer.MAX_VALUE));
+                        Integer.MAX_VALUE),
+                socketBufferBytes(v, BrokerConfigKeys.SOCKET_SEND_BUFFER_BYTES, d.socketSendBufferBytes()),
+                socketBufferBytes(v, BrokerConfigKeys.SOCKET_RECEIVE_BUFFER_BYTES, d.socketReceiveBufferBytes()));
+    }
+
+    /** A socket buffer size: positive, or -1 for the OS default (as in Kafka); 0 and other negatives fail. */
+    private static int socketBufferBytes(ConfigValues v, String key, int defaultValue) {
+        int bytes = v.intValue(key, defaultValue, BrokerConfig.SOCKET_BUFFER_OS_DEFAULT, Integer.MAX_VALUE);
+        if (bytes == 0) {
+            throw new ConfigException(key, 0, "must be positive, or -1 for the OS default");
+        }
+        return bytes;
     }
 
     /**

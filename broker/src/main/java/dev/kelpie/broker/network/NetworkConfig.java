@@ -23,6 +23,10 @@ import java.util.Objects;
  *     count their length); above it reading pauses until the queue drains below half of it
  * @param eventLoopThreads Netty I/O threads; 0 = Netty's default (twice the cores)
  * @param shutdownDrainMsMax on close, how long in-flight responses may take before connections are cut
+ * @param socketSendBufferBytes SO_SNDBUF of accepted connections ({@code socket.send.buffer.bytes}); -1 = the
+ *     OS default
+ * @param socketReceiveBufferBytes SO_RCVBUF of accepted connections ({@code socket.receive.buffer.bytes}); -1 =
+ *     the OS default
  */
 public record NetworkConfig(
         String host,
@@ -36,11 +40,15 @@ public record NetworkConfig(
         int inFlightRequestsPerConnectionMax,
         int outboundBufferBytesMax,
         int eventLoopThreads,
-        long shutdownDrainMsMax) {
+        long shutdownDrainMsMax,
+        int socketSendBufferBytes,
+        int socketReceiveBufferBytes) {
 
     public static final String DEFAULT_LISTENER_NAME = "PLAINTEXT";
     public static final int DEFAULT_OUTBOUND_BUFFER_BYTES_MAX = 1024 * 1024;
     public static final long DEFAULT_SHUTDOWN_DRAIN_MS_MAX = 10_000;
+    /** A socket buffer size meaning: leave it to the OS. */
+    public static final int SOCKET_BUFFER_OS_DEFAULT = -1;
     /** The smallest well-formed request: header v1 with a null client id and an empty body (ApiVersions v0). */
     public static final int REQUEST_BYTES_MIN = 10;
 
@@ -58,6 +66,20 @@ public record NetworkConfig(
         require(outboundBufferBytesMax >= 2, "outboundBufferBytesMax", outboundBufferBytesMax);
         require(eventLoopThreads >= 0, "eventLoopThreads", eventLoopThreads);
         require(shutdownDrainMsMax >= 0, "shutdownDrainMsMax", shutdownDrainMsMax);
+        require(socketSendBufferBytes > 0 || socketSendBufferBytes == SOCKET_BUFFER_OS_DEFAULT,
+                "socketSendBufferBytes", socketSendBufferBytes);
+        require(socketReceiveBufferBytes > 0 || socketReceiveBufferBytes == SOCKET_BUFFER_OS_DEFAULT,
+                "socketReceiveBufferBytes", socketReceiveBufferBytes);
+    }
+
+    /** As the canonical constructor, with the OS's socket buffer sizes. */
+    public NetworkConfig(String host, int port, String listenerName, int socketRequestBytesMax,
+            long connectionsIdleMsMax, long requestReadTimeoutMs, int connectionsMax, int connectionsPerIpMax,
+            int inFlightRequestsPerConnectionMax, int outboundBufferBytesMax, int eventLoopThreads,
+            long shutdownDrainMsMax) {
+        this(host, port, listenerName, socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs,
+                connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, outboundBufferBytesMax,
+                eventLoopThreads, shutdownDrainMsMax, SOCKET_BUFFER_OS_DEFAULT, SOCKET_BUFFER_OS_DEFAULT);
     }
 
     /** The broker's listener and limits; the settings the broker config lacks take their defaults. */
@@ -65,7 +87,8 @@ public record NetworkConfig(
         return new NetworkConfig(broker.listenerHost(), broker.listenerPort(), DEFAULT_LISTENER_NAME,
                 broker.socketRequestBytesMax(), broker.connectionsIdleMsMax(), broker.requestReadTimeoutMs(),
                 broker.connectionsMax(), broker.connectionsPerIpMax(), broker.inFlightRequestsPerConnectionMax(),
-                DEFAULT_OUTBOUND_BUFFER_BYTES_MAX, 0, DEFAULT_SHUTDOWN_DRAIN_MS_MAX);
+                DEFAULT_OUTBOUND_BUFFER_BYTES_MAX, 0, DEFAULT_SHUTDOWN_DRAIN_MS_MAX, broker.socketSendBufferBytes(),
+                broker.socketReceiveBufferBytes());
     }
 
     private static void require(boolean condition, String name, long value) {

@@ -102,6 +102,11 @@ public final class NetworkServer implements AutoCloseable {
         this.connectionLimiter = new ConnectionLimiter(config.connectionsMax(), config.connectionsPerIpMax());
     }
 
+    /** A socket option value: the size, or null (Netty then leaves the option alone) for the OS default. */
+    private static Integer sizeOrOsDefault(int bytes) {
+        return bytes == NetworkConfig.SOCKET_BUFFER_OS_DEFAULT ? null : bytes;
+    }
+
     /**
      * Binds {@code host:port} and starts accepting.
      *
@@ -131,6 +136,8 @@ public final class NetworkServer implements AutoCloseable {
                         SOCKET_READ_BYTES_MAX))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(highWaterMark / 2, highWaterMark))
+                .childOption(ChannelOption.SO_SNDBUF, sizeOrOsDefault(config.socketSendBufferBytes()))
+                .childOption(ChannelOption.SO_RCVBUF, sizeOrOsDefault(config.socketReceiveBufferBytes()))
                 .childHandler(new BrokerChannelInitializer(config, connectionLimiter, parser, handler, clock,
                         connections, queues));
         ChannelFuture bind = bootstrap.bind(config.host(), config.port()).awaitUninterruptibly();

@@ -95,6 +95,8 @@ public final class ConfigDescriber {
         m.put("default.replication.factor", Short.toString(c.defaultReplicationFactor()));
         m.put("auto.create.topics.enable", Boolean.toString(c.autoCreateTopics()));
         m.put("socket.request.max.bytes", Integer.toString(c.socketRequestBytesMax()));
+        m.put("socket.send.buffer.bytes", Integer.toString(c.socketSendBufferBytes()));
+        m.put("socket.receive.buffer.bytes", Integer.toString(c.socketReceiveBufferBytes()));
         m.put("connections.max.idle.ms", Long.toString(c.connectionsIdleMsMax()));
         m.put("max.connections", Integer.toString(c.connectionsMax()));
         m.put("max.connections.per.ip", Integer.toString(c.connectionsPerIpMax()));

@@ -57,6 +57,8 @@ class BrokerConfigLoaderTest {
                 kelpie.metrics.port=0
                 kelpie.request.read.timeout.ms=1500
                 kelpie.io.threads=4
+                socket.send.buffer.bytes=-1
+                socket.receive.buffer.bytes=65536
                 """);
         BrokerConfig c = BrokerConfigLoader.load(Optional.of(f), Map.of(), List.of()).config();
         assertThat(c.nodeId()).isEqualTo(7);
@@ -76,6 +78,10 @@ class BrokerConfigLoaderTest {
         assertThat(c.metricsPort()).isZero();
         assertThat(c.requestReadTimeoutMs()).isEqualTo(1500);
         assertThat(c.ioThreads()).isEqualTo(4);
+        assertThat(c.socketSendBufferBytes()).as("-1: the OS default").isEqualTo(-1);
+        assertThat(c.socketReceiveBufferBytes()).isEqualTo(65_536);
+        assertThat(BrokerConfig.embeddedDefault().socketSendBufferBytes()).as("Kafka's default").isEqualTo(102_400);
+        assertThat(BrokerConfig.embeddedDefault().socketReceiveBufferBytes()).isEqualTo(102_400);
     }
 
     @Test
@@ -302,6 +308,10 @@ class BrokerConfigLoaderTest {
         assertFails("log.retention.hours=week", "Invalid value week for configuration log.retention.hours: must be an int");
         assertFails("compression.type=brotli", "Invalid value brotli for configuration compression.type: must be one of");
         assertFails("log.dirs= , ", "Invalid value , for configuration log.dirs: must name at least one directory");
+        assertFails("socket.send.buffer.bytes=0",
+                "Invalid value 0 for configuration socket.send.buffer.bytes: must be positive, or -1 for the OS default");
+        assertFails("socket.receive.buffer.bytes=-2",
+                "Invalid value -2 for configuration socket.receive.buffer.bytes: must be at least -1");
     }
 
     @Test
