@@ -3,7 +3,8 @@
 #
 # Per round, three runs of the shared baseline script (kafka-baseline.sh), each on a fresh broker
 # and a fresh data directory:
-#   kelpie-sync      Kelpie from the distribution, default durable log.flush.policy=sync (fsync before ack)
+#   kelpie-sync      Kelpie from the distribution, default durable log.flush.policy=sync (fsync before ack), with
+#                    group.initial.rebalance.delay.ms=0 as kafka-baseline.sh configures Kafka
 #   kafka            Apache Kafka 4.4.0, started by the baseline script, its default (page cache, no fsync)
 #   kelpie-interval  Kelpie with log.flush.policy=interval (Kafka's durability: fsync left to the OS)
 # Odd rounds run kelpie-sync, kafka, kelpie-interval; even rounds the reverse, so each Kelpie mode
