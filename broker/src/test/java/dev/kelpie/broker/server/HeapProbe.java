@@ -3,6 +3,7 @@ package dev.kelpie.broker.server;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -93,5 +94,34 @@ final class HeapProbe {
             throw new IllegalStateException("thread allocation counters are not available in this JVM");
         }
         return byThread;
+    }
+
+    /**
+     * What a barrage of bad input got, case by case, and the heap in use around it: {@link #start} before the
+     * first case, {@link #observe} per case, {@link #report} after the last (prints both, returns the growth).
+     */
+    static final class Barrage {
+        private final Map<String, String> observed = new LinkedHashMap<>();
+        private long heapBeforeBytes;
+
+        void start() {
+            heapBeforeBytes = usedAfterGc();
+        }
+
+        void observe(String name, String outcome) {
+            observed.put(name, outcome);
+        }
+
+        String observed(String name) {
+            return observed.get(name);
+        }
+
+        /** Prints every case and the heap before and after; returns how much the heap in use grew, in bytes. */
+        long report() {
+            long heapAfterBytes = usedAfterGc();
+            observed.forEach((k, v) -> System.out.println("CASE | " + k + " | " + v));
+            System.out.printf("HEAP | before %d MiB | after %d MiB%n", heapBeforeBytes >> 20, heapAfterBytes >> 20);
+            return heapAfterBytes - heapBeforeBytes;
+        }
     }
 }

@@ -49,8 +49,7 @@ class ProduceBadInputTest {
 
     private static final Canary CANARY = new Canary(BROKER, "canary");
     private static final Canary VICTIM = new Canary(BROKER, "victim");
-    private static final Map<String, String> OBSERVED = new LinkedHashMap<>();
-    private static long heapBeforeBytes;
+    private static final HeapProbe.Barrage BARRAGE = new HeapProbe.Barrage();
 
     @BeforeAll
     static void topics() throws Exception {
@@ -67,17 +66,15 @@ class ProduceBadInputTest {
             VICTIM.acknowledged(List.of("before-1", "before-2"));
         }
         CANARY.roundTrip();
-        heapBeforeBytes = HeapProbe.usedAfterGc();
+        BARRAGE.start();
     }
 
     @AfterAll
     static void report() {
-        long heapAfterBytes = HeapProbe.usedAfterGc();
-        OBSERVED.forEach((k, v) -> System.out.println("CASE | " + k + " | " + v));
-        System.out.printf("HEAP | before %d MiB | after %d MiB%n", heapBeforeBytes / MIB, heapAfterBytes / MIB);
+        long heapGrowthBytes = BARRAGE.report();
         VICTIM.assertIntact();
         CANARY.assertIntact();
-        assertThat(heapAfterBytes - heapBeforeBytes).as("heap growth over the barrage").isLessThan(64L * MIB);
+        assertThat(heapGrowthBytes).as("heap growth over the barrage").isLessThan(64L * MIB);
     }
 
     @Test
@@ -277,7 +274,7 @@ class ProduceBadInputTest {
     void idempotenceAbuse() {
         try (RawClient client = new RawClient(BROKER.port())) {
             InitProducerIdResponse empty = initProducerId(client, "", -1, -1);
-            OBSERVED.put("InitProducerId with an empty transactional id", empty.error().name());
+            BARRAGE.observe("InitProducerId with an empty transactional id", empty.error().name());
             assertThat(empty.error()).isEqualTo(Errors.INVALID_REQUEST);
             InitProducerIdResponse init = initProducerId(client, null, -1, -1);
             assertThat(init.error()).isEqualTo(Errors.NONE);
@@ -311,7 +308,7 @@ class ProduceBadInputTest {
             acked.add("e1-0");
             check("stale epoch after the bump", idem(client, pid, epoch, 7, "stale"), Errors.INVALID_PRODUCER_EPOCH);
             InitProducerIdResponse unknown = initProducerId(client, null, 987_654_321L, 0);
-            OBSERVED.put("InitProducerId with an id never handed out", unknown.error().name());
+            BARRAGE.observe("InitProducerId with an id never handed out", unknown.error().name());
             assertThat(unknown.error()).isEqualTo(Errors.INVALID_PRODUCER_ID_MAPPING);
             // Kafka accepts any sequence from a producer id it has no state for (its state may have expired).
             check("produce from an unknown producer id, sequence 5", idem(client, 987_654_321L, (short) 0, 5, "u"),
@@ -338,7 +335,7 @@ class ProduceBadInputTest {
     }
 
     private static void row(String name, PartitionProduceResponse r, Errors expected) {
-        OBSERVED.put(name, Errors.forCode(r.errorCode()).name() + (r.errorCode() == 0 ? " @" + r.baseOffset() : ""));
+        BARRAGE.observe(name, Errors.forCode(r.errorCode()).name() + (r.errorCode() == 0 ? " @" + r.baseOffset() : ""));
         assertThat(Errors.forCode(r.errorCode())).as(name + ": " + r.errorMessage()).isEqualTo(expected);
     }
 
@@ -379,7 +376,7 @@ class ProduceBadInputTest {
             }
         });
         row(name, response.get(), expected);
-        OBSERVED.put(name, OBSERVED.get(name) + " (" + cost + ")");
+        BARRAGE.observe(name, BARRAGE.observed(name) + " (" + cost + ")");
         assertThat(cost.allocatedBytes()).as(name + ": bytes allocated while rejecting it")
                 .isLessThan(BOMB_ALLOCATION_MAX_BYTES);
         assertThat(cost.cpuMs()).as(name + ": CPU ms spent rejecting it").isLessThan(BOMB_CPU_MS_MAX);

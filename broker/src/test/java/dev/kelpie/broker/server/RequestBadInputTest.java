@@ -74,12 +74,11 @@ class RequestBadInputTest {
     private static final Canary CANARY = new Canary(BROKER, "canary");
     private static final Canary DATA = new Canary(BROKER, "data");
     private static final Canary PIPED = new Canary(BROKER, "piped");
-    private static final Map<String, String> OBSERVED = new LinkedHashMap<>();
+    private static final HeapProbe.Barrage BARRAGE = new HeapProbe.Barrage();
     /** A two-byte topic name whose bytes are replaced by C3 28 (not UTF-8) after encoding. */
     private static final String PLACEHOLDER = "QZ";
     /** What kafka-clients decodes C3 28 to. */
     private static final String REPLACED = "\uFFFD(";
-    private static long heapBeforeBytes;
 
     @BeforeAll
     static void topics() throws Exception {
@@ -101,18 +100,16 @@ class RequestBadInputTest {
             }
         }
         CANARY.roundTrip();
-        heapBeforeBytes = HeapProbe.usedAfterGc();
+        BARRAGE.start();
     }
 
     @AfterAll
     static void report() {
-        long heapAfterBytes = HeapProbe.usedAfterGc();
-        OBSERVED.forEach((k, v) -> System.out.println("CASE | " + k + " | " + v));
-        System.out.printf("HEAP | before %d MiB | after %d MiB%n", heapBeforeBytes / MIB, heapAfterBytes / MIB);
+        long heapGrowthBytes = BARRAGE.report();
         DATA.assertIntact();
         PIPED.assertIntact();
         CANARY.assertIntact();
-        assertThat(heapAfterBytes - heapBeforeBytes).as("heap growth over the barrage").isLessThan(64L * MIB);
+        assertThat(heapGrowthBytes).as("heap growth over the barrage").isLessThan(64L * MIB);
     }
 
     // ------------------------------------------------------------------ topic names
@@ -266,7 +263,7 @@ class RequestBadInputTest {
         });
         Map<Short, Long> byError = new LinkedHashMap<>();
         response.data().topics().forEach(t -> byError.merge(t.errorCode(), 1L, Long::sum));
-        OBSERVED.put("CreateTopics validateOnly with 100k names: results by error", byError.toString());
+        BARRAGE.observe("CreateTopics validateOnly with 100k names: results by error", byError.toString());
         assertThat(response.data().topics()).hasSize(100_000);
         // As a real create would: at most 10000 records (5000 one-partition topics) per request.
         assertThat(byError.get(Errors.NONE.code())).isEqualTo(5_000L);
@@ -331,7 +328,7 @@ class RequestBadInputTest {
             assertThat(writeFailure.get()).isNull();
         }
         PIPED.acknowledged(produced);
-        OBSERVED.put("300 pipelined requests (Produce, Metadata, ApiVersions), correlation id 7 each",
+        BARRAGE.observe("300 pipelined requests (Produce, Metadata, ApiVersions), correlation id 7 each",
                 "300 responses in request order");
         PIPED.assertIntact();
         CANARY.roundTrip();
@@ -415,7 +412,7 @@ class RequestBadInputTest {
 
     /** Records and checks one case's answer, then checks another client is still served. */
     private static void observe(String name, short errorCode, Errors expected) {
-        OBSERVED.put(name, Errors.forCode(errorCode).name());
+        BARRAGE.observe(name, Errors.forCode(errorCode).name());
         assertThat(Errors.forCode(errorCode)).as(name).isEqualTo(expected);
         CANARY.roundTrip();
     }
@@ -427,7 +424,7 @@ class RequestBadInputTest {
     private static <T> T measured(String name, Supplier<T> call) {
         AtomicReference<T> result = new AtomicReference<>();
         HeapProbe.Cost cost = HeapProbe.measure(() -> result.set(call.get()));
-        OBSERVED.put(name, "answered: " + cost);
+        BARRAGE.observe(name, "answered: " + cost);
         assertThat(cost.cpuMs()).as(name + " CPU ms").isLessThan(FLOOD_CPU_MS_MAX);
         assertThat(cost.allocatedBytes()).as(name + " allocation").isLessThan(FLOOD_ALLOCATION_BYTES_MAX);
         return result.get();
