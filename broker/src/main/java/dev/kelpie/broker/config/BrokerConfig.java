@@ -120,15 +120,6 @@ public record BrokerConfig(
                 socketSendBufferBytes, socketReceiveBufferBytes);
     }
 
-    /** A copy with other {@code socket.send.buffer.bytes} and {@code socket.receive.buffer.bytes}. */
-    public BrokerConfig withSocketBuffers(int sendBytes, int receiveBytes) {
-        return new BrokerConfig(nodeId, listenerHost, listenerPort, advertisedHost, advertisedPort, logDirs,
-                metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
-                socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
-                inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
-                metricsPartitionSeriesMax, sendBytes, receiveBytes);
-    }
-
     /** The embedded default: one combined node on localhost:9092, data under ./data. */
     public static BrokerConfig embeddedDefault() {
         return new BrokerConfig(1, "localhost", 9092, "localhost", 9092, List.of(Path.of("data")), 9404, 1,

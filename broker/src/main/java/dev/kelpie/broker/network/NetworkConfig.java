@@ -47,8 +47,6 @@ public record NetworkConfig(
     public static final String DEFAULT_LISTENER_NAME = "PLAINTEXT";
     public static final int DEFAULT_OUTBOUND_BUFFER_BYTES_MAX = 1024 * 1024;
     public static final long DEFAULT_SHUTDOWN_DRAIN_MS_MAX = 10_000;
-    /** A socket buffer size meaning: leave it to the OS. */
-    public static final int SOCKET_BUFFER_OS_DEFAULT = -1;
     /** The smallest well-formed request: header v1 with a null client id and an empty body (ApiVersions v0). */
     public static final int REQUEST_BYTES_MIN = 10;
 
@@ -66,9 +64,9 @@ public record NetworkConfig(
         require(outboundBufferBytesMax >= 2, "outboundBufferBytesMax", outboundBufferBytesMax);
         require(eventLoopThreads >= 0, "eventLoopThreads", eventLoopThreads);
         require(shutdownDrainMsMax >= 0, "shutdownDrainMsMax", shutdownDrainMsMax);
-        require(socketSendBufferBytes > 0 || socketSendBufferBytes == SOCKET_BUFFER_OS_DEFAULT,
+        require(socketSendBufferBytes > 0 || socketSendBufferBytes == BrokerConfig.SOCKET_BUFFER_OS_DEFAULT,
                 "socketSendBufferBytes", socketSendBufferBytes);
-        require(socketReceiveBufferBytes > 0 || socketReceiveBufferBytes == SOCKET_BUFFER_OS_DEFAULT,
+        require(socketReceiveBufferBytes > 0 || socketReceiveBufferBytes == BrokerConfig.SOCKET_BUFFER_OS_DEFAULT,
                 "socketReceiveBufferBytes", socketReceiveBufferBytes);
     }
 
@@ -79,7 +77,7 @@ public record NetworkConfig(
             long shutdownDrainMsMax) {
         this(host, port, listenerName, socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs,
                 connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, outboundBufferBytesMax,
-                eventLoopThreads, shutdownDrainMsMax, SOCKET_BUFFER_OS_DEFAULT, SOCKET_BUFFER_OS_DEFAULT);
+                eventLoopThreads, shutdownDrainMsMax, BrokerConfig.SOCKET_BUFFER_OS_DEFAULT, BrokerConfig.SOCKET_BUFFER_OS_DEFAULT);
     }
 
     /** The broker's listener and limits; the settings the broker config lacks take their defaults. */

@@ -1,6 +1,7 @@
 package dev.kelpie.broker.network;
 
 import dev.kelpie.broker.common.Clock;
+import dev.kelpie.broker.config.BrokerConfig;
 import dev.kelpie.broker.protocol.ApiVersionsResponder;
 import dev.kelpie.broker.protocol.RequestParser;
 import io.netty.bootstrap.ServerBootstrap;
@@ -104,7 +105,7 @@ public final class NetworkServer implements AutoCloseable {
 
     /** A socket option value: the size, or null (Netty then leaves the option alone) for the OS default. */
     private static Integer sizeOrOsDefault(int bytes) {
-        return bytes == NetworkConfig.SOCKET_BUFFER_OS_DEFAULT ? null : bytes;
+        return bytes == BrokerConfig.SOCKET_BUFFER_OS_DEFAULT ? null : bytes;
     }
 
     /**
