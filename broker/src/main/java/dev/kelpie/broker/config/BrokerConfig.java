@@ -37,6 +37,9 @@ import java.util.List;
  *     {@value #SOCKET_BUFFER_OS_DEFAULT} = the OS default (autotuned)
  * @param socketReceiveBufferBytes {@code socket.receive.buffer.bytes}: SO_RCVBUF of client connections,
  *     {@value #SOCKET_BUFFER_OS_DEFAULT} = the OS default (autotuned)
+ * @param logJournalEnable {@code kelpie.log.journal.enable}: logs under {@code flush.policy=sync} make appends
+ *     durable through one journal per log dir, one fsync for every partition of a pass (default), rather than
+ *     one fsync of each partition's segment
  */
 public record BrokerConfig(
         int nodeId,
@@ -61,7 +64,8 @@ public record BrokerConfig(
         GroupCoordinatorConfig groupCoordinator,
         int metricsPartitionSeriesMax,
         int socketSendBufferBytes,
-        int socketReceiveBufferBytes) {
+        int socketReceiveBufferBytes,
+        boolean logJournalEnable) {
 
     /** Default of {@code kelpie.metrics.partition.series.max}. */
     public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
@@ -90,7 +94,7 @@ public record BrokerConfig(
                 defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
                 producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
-                DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES);
+                DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, true);
     }
 
     /** A copy with other group coordinator settings. */
@@ -99,7 +103,7 @@ public record BrokerConfig(
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax,
-                socketSendBufferBytes, socketReceiveBufferBytes);
+                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable);
     }
 
     /** A copy with another {@code kelpie.metrics.port} (0 = off). */
@@ -108,7 +112,7 @@ public record BrokerConfig(
                 numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax,
                 connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
-                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes);
+                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable);
     }
 
     /** A copy with another {@code kelpie.metrics.partition.series.max}. */
@@ -117,7 +121,7 @@ public record BrokerConfig(
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax,
-                socketSendBufferBytes, socketReceiveBufferBytes);
+                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable);
     }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */

@@ -71,7 +71,8 @@ final class BrokerConfigParser {
                 v.intValue(BrokerConfigKeys.METRICS_PARTITION_SERIES_MAX, d.metricsPartitionSeriesMax(), 0,
                         Integer.MAX_VALUE),
                 socketBufferBytes(v, BrokerConfigKeys.SOCKET_SEND_BUFFER_BYTES, d.socketSendBufferBytes()),
-                socketBufferBytes(v, BrokerConfigKeys.SOCKET_RECEIVE_BUFFER_BYTES, d.socketReceiveBufferBytes()));
+                socketBufferBytes(v, BrokerConfigKeys.SOCKET_RECEIVE_BUFFER_BYTES, d.socketReceiveBufferBytes()),
+                v.booleanValue(BrokerConfigKeys.LOG_JOURNAL_ENABLE, d.logJournalEnable()));
     }
 
     /** A socket buffer size: positive, or -1 for the OS default (as in Kafka); 0 and other negatives fail. */

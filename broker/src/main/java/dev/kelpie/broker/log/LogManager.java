@@ -2,6 +2,7 @@ package dev.kelpie.broker.log;
 
 import dev.kelpie.broker.common.Clock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,10 +68,11 @@ public final class LogManager implements AutoCloseable {
      *     recovery point moves on this cadence, as in Kafka
      * @param cleaner compaction settings
      * @param producerIdExpirationMs {@code producer.id.expiration.ms}
+     * @param journal the journal of each log dir ({@link LogJournal}), used by logs under {@code flush.policy=sync}
      */
     public record Settings(int flushThreads, int recoveryThreads, long retentionCheckIntervalMs,
             long flushCheckIntervalMs, long checkpointIntervalMs, LogCleaner.Settings cleaner,
-            long producerIdExpirationMs) {
+            long producerIdExpirationMs, LogJournal.Settings journal) {
 
         public Settings {
             if (flushThreads < 1 || recoveryThreads < 1 || retentionCheckIntervalMs < 1 || flushCheckIntervalMs < 1
@@ -79,6 +81,20 @@ public final class LogManager implements AutoCloseable {
                         + recoveryThreads + ", " + retentionCheckIntervalMs + ", " + flushCheckIntervalMs + ", "
                         + checkpointIntervalMs);
             }
+            java.util.Objects.requireNonNull(journal, "journal");
+        }
+
+        /** With the default journal. */
+        public Settings(int flushThreads, int recoveryThreads, long retentionCheckIntervalMs,
+                long flushCheckIntervalMs, long checkpointIntervalMs, LogCleaner.Settings cleaner,
+                long producerIdExpirationMs) {
+            this(flushThreads, recoveryThreads, retentionCheckIntervalMs, flushCheckIntervalMs, checkpointIntervalMs,
+                    cleaner, producerIdExpirationMs, LogJournal.Settings.defaults());
+        }
+
+        public Settings withJournal(LogJournal.Settings journal) {
+            return new Settings(flushThreads, recoveryThreads, retentionCheckIntervalMs, flushCheckIntervalMs,
+                    checkpointIntervalMs, cleaner, producerIdExpirationMs, journal);
         }
 
         /**
@@ -102,6 +118,7 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, SegmentedLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> offlinePartitions = new ConcurrentHashMap<>();
     private final Map<Path, String> offlineDirs = new ConcurrentHashMap<>();
+    private final Map<Path, LogJournal> journals = new ConcurrentHashMap<>();
     private final Object createLock = new Object();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile boolean closed;
@@ -150,10 +167,36 @@ public final class LogManager implements AutoCloseable {
             pool.shutdownNow();
         }
         LOG.info("Loaded {} partition logs from {} ({} offline)", logs.size(), logDirs, offlinePartitions.size());
+        openJournals();
         schedule(this::enforceRetentionAll, settings.retentionCheckIntervalMs());
         schedule(this::flushDueAll, settings.flushCheckIntervalMs());
         schedule(this::checkpointAll, settings.checkpointIntervalMs());
         cleaner.start();
+    }
+
+    /** Replays each log dir's journal into its loaded logs, then attaches it to them. */
+    private void openJournals() {
+        if (!settings.journal().enabled()) {
+            return;
+        }
+        for (Path logDir : logDirs) {
+            if (offlineDirs.containsKey(logDir)) {
+                continue;
+            }
+            Map<TopicPartition, SegmentedLog> inDir = new java.util.HashMap<>();
+            logs.forEach((tp, log) -> {
+                if (log.dir().getParent().equals(logDir)) {
+                    inDir.put(tp, log);
+                }
+            });
+            try {
+                LogJournal journal = LogJournal.open(logDir, inDir, settings.journal(), clock, env.metrics());
+                journals.put(logDir, journal);
+                inDir.values().forEach(log -> log.attachJournal(journal));
+            } catch (IOException | UncheckedIOException e) {
+                throw new KafkaStorageException("Cannot open the journal of log dir " + logDir + ": " + e, e);
+            }
+        }
     }
 
     private static void awaitLoad(Future<?> f) {
@@ -243,7 +286,12 @@ public final class LogManager implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            SegmentedLog log = SegmentedLog.open(leastLoadedDir(), tp, config, clock, env);
+            Path logDir = leastLoadedDir();
+            SegmentedLog log = SegmentedLog.open(logDir, tp, config, clock, env);
+            LogJournal journal = journals.get(logDir);
+            if (journal != null) {
+                log.attachJournal(journal);
+            }
             logs.put(tp, log);
             offlinePartitions.remove(tp);
             return log;
@@ -377,6 +425,21 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Test hook simulating {@code kill -9}: every log drops its handles unflushed ({@link SegmentedLog#crashForTesting})
+     * and each journal stops with its files left for the next start to replay.
+     */
+    void crashForTesting() {
+        synchronized (createLock) {
+            closed = true;
+        }
+        tasks.forEach(t -> t.cancel(false));
+        cleaner.close();
+        logs.values().forEach(SegmentedLog::crashForTesting);
+        journals.values().forEach(LogJournal::close);
+        env.close();
+    }
+
     /** Stops background work, then flushes, checkpoints and closes every log. */
     @Override
     public void close() {
@@ -391,6 +454,7 @@ public final class LogManager implements AutoCloseable {
         for (SegmentedLog log : logs.values()) {
             log.close();
         }
+        journals.values().forEach(LogJournal::close);
         env.close();
     }
 }

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *   cleanerOffset 900         first offset not yet compacted
  *   highWatermark 1200        last high watermark set by replication, -1 when never set
  *   cleanShutdown false       true only between a clean close and the next open
+ *   journalGeneration 8813    entries of the log dir's {@link LogJournal} with another generation are not this
+ *                             log's (written before a truncation, or for a deleted log of the same name); absent
+ *                             or 0: none yet
  * </pre>
  * Written with {@link AtomicFiles#write}. A missing or malformed file reads as {@link #EMPTY}: recovery then
  * scans the whole log, which is always safe.
@@ -36,14 +39,20 @@ import org.slf4j.LoggerFactory;
  * @param cleanerOffset first dirty offset for compaction
  * @param highWatermark the replication layer's high watermark at the time of writing, or -1
  * @param cleanShutdown whether the log was closed cleanly (indexes trimmed, everything flushed)
+ * @param journalGeneration which journal entries belong to this log, 0 when none yet
  */
 record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleanerOffset, long highWatermark,
-        boolean cleanShutdown) {
+        boolean cleanShutdown, long journalGeneration) {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionCheckpoint.class);
     static final String FILE_NAME = "partition.checkpoint";
     private static final String HEADER = "kelpie-partition-checkpoint 1";
 
-    static final PartitionCheckpoint EMPTY = new PartitionCheckpoint(0, 0, 0, -1, false);
+    static final PartitionCheckpoint EMPTY = new PartitionCheckpoint(0, 0, 0, -1, false, 0);
+
+    PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleanerOffset, long highWatermark,
+            boolean cleanShutdown) {
+        this(recoveryPoint, logStartOffset, cleanerOffset, highWatermark, cleanShutdown, 0);
+    }
 
     static PartitionCheckpoint read(Path partitionDir) throws IOException {
         Path file = partitionDir.resolve(FILE_NAME);
@@ -67,7 +76,8 @@ record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleaner
             return new PartitionCheckpoint(Long.parseLong(kv.get("recoveryPoint")),
                     Long.parseLong(kv.get("logStartOffset")), Long.parseLong(kv.get("cleanerOffset")),
                     Long.parseLong(kv.getOrDefault("highWatermark", "-1")),
-                    Boolean.parseBoolean(kv.get("cleanShutdown")));
+                    Boolean.parseBoolean(kv.get("cleanShutdown")),
+                    Long.parseLong(kv.getOrDefault("journalGeneration", "0")));
         } catch (RuntimeException e) {
             LOG.warn("Ignoring malformed {} ({}): the whole log will be recovered", file, e.toString());
             return EMPTY;
@@ -77,7 +87,7 @@ record PartitionCheckpoint(long recoveryPoint, long logStartOffset, long cleaner
     void write(Path partitionDir) throws IOException {
         String text = HEADER + "\nrecoveryPoint " + recoveryPoint + "\nlogStartOffset " + logStartOffset
                 + "\ncleanerOffset " + cleanerOffset + "\nhighWatermark " + highWatermark + "\ncleanShutdown "
-                + cleanShutdown + "\n";
+                + cleanShutdown + "\njournalGeneration " + journalGeneration + "\n";
         AtomicFiles.writeString(partitionDir.resolve(FILE_NAME), text);
     }
 }

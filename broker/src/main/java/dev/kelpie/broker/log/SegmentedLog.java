@@ -109,6 +109,17 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
      * which segments may again be created and sealed below it.
      */
     private final AtomicLong rollFlushedBelow = new AtomicLong(Long.MIN_VALUE);
+    /** The log dir's journal, attached by the {@link LogManager} after its replay; null: group commit per log. */
+    private volatile LogJournal journal;
+    /** Which journal entries are this log's ({@link PartitionCheckpoint}); renewed by every truncation. */
+    private volatile long journalGeneration;
+    /**
+     * Offsets below are fsynced in the segments: the recovery point. With a journal the durable offset runs ahead
+     * of it (the journal holds the rest); without one they move together.
+     */
+    private final AtomicLong segmentsDurable;
+    /** The journal needs the segments fsynced up to here before it can delete the file holding these entries. */
+    private final AtomicLong segmentFlushTarget = new AtomicLong();
     /** The recovery point in partition.checkpoint as last written. */
     private volatile long checkpointedRecoveryPoint = -1;
     private final BufferSupplier buffers = BufferSupplier.create();
@@ -130,7 +141,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private record PendingSnapshot(ProducerStateManager.PreparedSnapshot snapshot, long truncationsAt) {}
 
     private SegmentedLog(TopicPartition tp, Path dir, LogConfig config, Clock clock, LogEnvironment env,
-            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded, long checkpointedHighWatermark) {
+            boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded, PartitionCheckpoint checkpoint) {
         this.tp = tp;
         this.dir = dir;
         this.config = config;
@@ -144,9 +155,12 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         this.logEndOffset = loaded.logEndOffset();
         this.cleanerOffset = loaded.cleanerOffset();
         this.recoveryTruncatedBytes = loaded.truncatedBytes();
-        this.highWatermark = checkpointedHighWatermark < 0 ? Long.MAX_VALUE
-                : Math.min(checkpointedHighWatermark, Math.max(0, loaded.logEndOffset()));
+        this.highWatermark = checkpoint.highWatermark() < 0 ? Long.MAX_VALUE
+                : Math.min(checkpoint.highWatermark(), Math.max(0, loaded.logEndOffset()));
         this.waiters = new DurabilityWaiters(Math.max(0, loaded.logEndOffset()));
+        this.segmentsDurable = new AtomicLong(Math.max(0, loaded.logEndOffset()));
+        this.journalGeneration = checkpoint.journalGeneration() != 0 ? checkpoint.journalGeneration()
+                : newJournalGeneration();
         this.lastFlushMs = clock.wallMs();
     }
 
@@ -190,8 +204,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             LeaderEpochFileCache epochs = new LeaderEpochFileCache(dir);
             LogLoader loader = new LogLoader(dir, tp, config, clock.wallMs(), epochs);
             LogLoader.Loaded loaded = loader.load(checkpoint);
-            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded,
-                    checkpoint.highWatermark());
+            SegmentedLog log = new SegmentedLog(tp, dir, config, clock, env, ownsEnv, epochs, loaded, checkpoint);
             env.metrics().recoveryTruncated(loaded.truncatedBytes());
             if (loaded.corruption() != null) {
                 log.markOffline(loaded.corruption().getMessage(), loaded.corruption());
@@ -227,7 +240,13 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
 
     @Override
     public void updateConfig(LogConfig config) {
+        LogConfig old = this.config;
         this.config = config;
+        if (journal != null && old.flushPolicy() != LogConfig.FlushPolicy.SYNC
+                && config.flushPolicy() == LogConfig.FlushPolicy.SYNC && isOnline()) {
+            // the journal's passes only vouch for what it was handed: what came before it must be on disk first
+            flush();
+        }
     }
 
     /** The partition directory. */
@@ -398,6 +417,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         logEndOffset = lastOffset + 1;
         unflushedMessages += recordCount;
         LogConfig cfg = config;
+        LogJournal j = journal;
+        if (j != null && cfg.flushPolicy() == LogConfig.FlushPolicy.SYNC) {
+            try {
+                j.append(this, journalGeneration, records, logEndOffset);
+            } catch (UncheckedIOException e) {
+                throw offline("journal append failed", e);
+            }
+        }
         if (cfg.flushPolicy() == LogConfig.FlushPolicy.INTERVAL && unflushedMessages >= cfg.flushMessages()) {
             flushData();
         }
@@ -506,7 +533,9 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         if (f == null) {
             return CompletableFuture.completedFuture(null);
         }
-        env.flusher().request(this);
+        if (journal == null) {
+            env.flusher().request(this);
+        }
         return f;
     }
 
@@ -526,8 +555,10 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             if (offlineReason != null || closed) {
                 return;
             }
-            boolean sync = config.flushPolicy() == LogConfig.FlushPolicy.SYNC;
-            boolean completed = flushSegments(sync, sync ? Long.MAX_VALUE : rollFlushDueSealedAtMs());
+            // with a journal, the segments are fsynced only when the journal wants its file back
+            boolean active = config.flushPolicy() == LogConfig.FlushPolicy.SYNC
+                    && (journal == null || segmentFlushTarget.get() > segmentsDurable.get());
+            boolean completed = flushSegments(active, active ? Long.MAX_VALUE : rollFlushDueSealedAtMs());
             writeBackgroundState(completed);
         } catch (IOException | UncheckedIOException e) {
             markOffline("fsync failed", e);
@@ -567,7 +598,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         long durable = target;
         if (sealed.firstWaitingBase() != Long.MAX_VALUE) {
             durable = sealed.firstWaitingBase();
-        } else if (open != null && includeActive && target > waiters.durableOffset()) {
+        } else if (open != null && includeActive && target > segmentsDurable.get()) {
             long fsyncStartNs = clock.monotonicNs();
             if (open.tryRetain()) {
                 try {
@@ -580,6 +611,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         } else if (open != null) {
             durable = open.baseOffset();
         }
+        segmentsDurable.accumulateAndGet(durable, Math::max);
         waiters.advance(durable);
         return sealed.completed();
     }
@@ -600,7 +632,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             }
         }
         if (rollCompleted || epochsDue || checkpointDue.getAndSet(false)
-                || !java.util.Objects.equals(segments.floorKey(waiters.durableOffset()),
+                || !java.util.Objects.equals(segments.floorKey(segmentsDurable.get()),
                         segments.floorKey(checkpointedRecoveryPoint))) {
             writeCheckpoint(false);
         }
@@ -639,7 +671,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         if (offlineReason != null || closed || cfg.flushPolicy() != LogConfig.FlushPolicy.INTERVAL) {
             return;
         }
-        if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > waiters.durableOffset()) {
+        if (clock.wallMs() - lastFlushMs >= cfg.flushMs() && logEndOffset > segmentsDurable.get()) {
             flushData();
         } else if (oldestWaitingSealedAtMs() <= rollFlushDueSealedAtMs()) {
             env.flusher().request(this);
@@ -658,14 +690,15 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     }
 
     /**
-     * Writes partition.checkpoint (recovery point = durable offset, read now: only fsynced data is below it).
+     * Writes partition.checkpoint (recovery point: what the segments hold fsynced, read now).
      * Serialised: owner, manager, cleaner, background pass.
      */
     synchronized void writeCheckpoint(boolean cleanShutdown) {
         try {
             long hw = highWatermark == Long.MAX_VALUE ? -1 : highWatermark;
-            long recoveryPoint = waiters.durableOffset();
-            new PartitionCheckpoint(recoveryPoint, logStartOffset, cleanerOffset, hw, cleanShutdown).write(dir);
+            long recoveryPoint = segmentsDurable.get();
+            new PartitionCheckpoint(recoveryPoint, logStartOffset, cleanerOffset, hw, cleanShutdown,
+                    journalGeneration).write(dir);
             checkpointedRecoveryPoint = recoveryPoint;
         } catch (IOException e) {
             throw offline("cannot write " + PartitionCheckpoint.FILE_NAME, e);
@@ -739,6 +772,89 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
         return new TimestampAndOffset(t.timestamp, t.offset, t.leaderEpoch.orElse(-1));
     }
 
+    // ---------------------------------------------------------------- journal
+
+    /** Attaches the log dir's journal ({@link LogManager}, after replaying it). */
+    void attachJournal(LogJournal journal) {
+        this.journal = journal;
+    }
+
+    long journalGeneration() {
+        return journalGeneration;
+    }
+
+    /** Offsets below are fsynced in the segments (the recovery point). */
+    long segmentsDurableOffset() {
+        return segmentsDurable.get();
+    }
+
+    /** Journal writer: this log's entries of {@code generation} below {@code endOffset} are durable. */
+    void journalDurable(long generation, long endOffset) {
+        flushLock.readLock().lock(); // a truncation renews the generation under the write side
+        try {
+            if (generation == journalGeneration && !closed && offlineReason == null) {
+                waiters.advance(Math.min(endOffset, logEndOffset));
+            }
+        } finally {
+            flushLock.readLock().unlock();
+        }
+    }
+
+    void journalFailed(IOException e) {
+        markOffline("journal write failed: " + e.getMessage(), e);
+    }
+
+    /** Journal writer: the journal file holding entries up to {@code endOffset} waits for this log's segments. */
+    void requestSegmentFlush(long generation, long endOffset) {
+        if (generation == journalGeneration) {
+            segmentFlushTarget.accumulateAndGet(endOffset, Math::max);
+            env.flusher().request(this);
+        }
+    }
+
+    /** Whether the journal may drop this log's entries of {@code generation} below {@code endOffset}. */
+    boolean isJournalEntryObsolete(long generation, long endOffset) {
+        return generation != journalGeneration || offlineReason != null || segmentsDurable.get() >= endOffset;
+    }
+
+    /**
+     * Recovery, before the journal is attached: appends the batches of a journal entry that continue the log end,
+     * skipping those the segments already hold. An entry that would leave a gap takes the log offline, naming the
+     * journal file. Returns whether anything was appended.
+     */
+    boolean replayJournal(MemoryRecords records, String journalFile) {
+        if (offlineReason != null) {
+            return false;
+        }
+        long end = logEndOffset;
+        int skipBytes = 0;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.lastOffset() >= end) {
+                if (batch.baseOffset() != end) {
+                    markOffline("journal " + journalFile + " continues at offset " + batch.baseOffset()
+                            + " but the log ends at " + end, new IOException("gap between log and journal"));
+                    return false;
+                }
+                break;
+            }
+            skipBytes += batch.sizeInBytes();
+        }
+        if (skipBytes == records.sizeInBytes()) {
+            return false;
+        }
+        java.nio.ByteBuffer rest = records.buffer();
+        rest.position(rest.position() + skipBytes);
+        try {
+            appendAsFollower(MemoryRecords.readableRecords(rest.slice()));
+            return true;
+        } catch (KafkaStorageException e) {
+            return false;
+        } catch (RuntimeException e) {
+            markOffline("journal " + journalFile + " cannot be replayed: " + e.getMessage(), e);
+            return false;
+        }
+    }
+
     // ---------------------------------------------------------------- truncation
 
     @Override
@@ -769,14 +885,36 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             epochs.truncateFromEnd(logEndOffset);
             waiters.truncate(logEndOffset, new NotLeaderOrFollowerException("Log of " + tp
                     + " was truncated to " + logEndOffset + " before these offsets became durable"));
+            segmentsDurable.accumulateAndGet(logEndOffset, Math::min);
             reloadProducerState();
+            if (journal != null) {
+                // what stays must not depend on journal entries of the old generation
+                flushSegments(true, Long.MAX_VALUE);
+            }
+            renewJournalGeneration();
         } catch (IOException | UncheckedIOException e) {
             throw offline("truncation failed", e);
         } finally {
             flushLock.writeLock().unlock();
             structureLock.unlock();
         }
+    }
+
+    /**
+     * Caller holds flushLock's write side, after a truncation: from now on the journal's entries written before it
+     * are not this log's, and the checkpoint says so before any new entry can matter.
+     */
+    private void renewJournalGeneration() {
+        journalGeneration = newJournalGeneration();
         writeCheckpoint(false);
+    }
+
+    private static long newJournalGeneration() {
+        long generation;
+        do {
+            generation = java.util.UUID.randomUUID().getMostSignificantBits();
+        } while (generation == 0);
+        return generation;
     }
 
     @Override
@@ -805,13 +943,14 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
             producers.loadSnapshot(-1);
             waiters.reset(offset, new NotLeaderOrFollowerException("Log of " + tp + " was emptied and restarted at "
                     + offset));
+            segmentsDurable.set(offset);
+            renewJournalGeneration();
         } catch (IOException | UncheckedIOException e) {
             throw offline("truncation failed", e);
         } finally {
             flushLock.writeLock().unlock();
             structureLock.unlock();
         }
-        writeCheckpoint(false);
     }
 
     // ---------------------------------------------------------------- retention
@@ -1063,6 +1202,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
                     long fsyncStartNs = clock.monotonicNs();
                     activeSegment().onBecomeInactive();
                     env.metrics().fsync(clock.monotonicNs() - fsyncStartNs);
+                    segmentsDurable.accumulateAndGet(logEndOffset, Math::max);
                     waiters.advance(logEndOffset);
                 } finally {
                     flushLock.writeLock().unlock();

@@ -16,6 +16,7 @@ import dev.kelpie.broker.group.OffsetCommitHandler;
 import dev.kelpie.broker.group.OffsetDeleteHandler;
 import dev.kelpie.broker.group.OffsetFetchHandler;
 import dev.kelpie.broker.group.SyncGroupHandler;
+import dev.kelpie.broker.log.LogJournal;
 import dev.kelpie.broker.log.LogManager;
 import dev.kelpie.broker.metadata.BrokerRegistration;
 import dev.kelpie.broker.metadata.Controller;
@@ -99,11 +100,12 @@ public final class BrokerServer implements AutoCloseable {
         this(config, clusterId, clock, logSettings(config));
     }
 
-    /** Kafka's log-manager defaults, with {@code producer.id.expiration.ms} from the broker config. */
+    /** Kafka's log-manager defaults, with {@code producer.id.expiration.ms} and the journal from the broker config. */
     public static LogManager.Settings logSettings(BrokerConfig config) {
         LogManager.Settings d = LogManager.Settings.defaults();
         return new LogManager.Settings(d.flushThreads(), d.recoveryThreads(), d.retentionCheckIntervalMs(),
-                d.flushCheckIntervalMs(), d.checkpointIntervalMs(), d.cleaner(), config.producerIdExpirationMs());
+                d.flushCheckIntervalMs(), d.checkpointIntervalMs(), d.cleaner(), config.producerIdExpirationMs(),
+                config.logJournalEnable() ? LogJournal.Settings.defaults() : LogJournal.Settings.disabled());
     }
 
     /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */

@@ -1,0 +1,488 @@
+package dev.kelpie.broker.log;
+
+import dev.kelpie.broker.common.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal of one log dir: under {@code flush.policy=sync} every append is also written here, and one fsync of
+ * the journal makes the appends of every partition that arrived meanwhile durable (group commit across
+ * partitions). The segments themselves stay in the page cache until the journal needs their space back. Why:
+ * each fsync costs a fixed amount of CPU and device round trips, and fsyncing each partition's segment gave a
+ * produce request one fsync per partition it wrote ({@code docs/decisions/sync-journal.md}).
+ *
+ * <h2>Files</h2>
+ * {@code <log dir>/.journal/<sequence, 20 digits>.journal}, written in sequence order by one writer thread; a file
+ * is sealed once it holds {@link Settings#fileBytesMax()} and the next one is created (and the directory fsynced)
+ * before any entry goes into it. Each file is a run of entries:
+ * <pre>
+ *   int32  crc            CRC-32C of the header bytes after this field (topicLength .. topic)
+ *   int16  topicLength
+ *   int64  sequence       the file's sequence: blocks left over from an earlier file end the file on replay
+ *   int64  generation     the log's journal generation ({@link PartitionCheckpoint}) when the entry was written
+ *   int32  partition
+ *   int32  recordsLength
+ *   bytes  topic          UTF-8
+ *   bytes  records        the batches exactly as appended to the segment; their own CRC-32C covers them
+ * </pre>
+ * Big-endian. An entry whose header or batches do not check out ends its file: it is the tail of a pass whose
+ * fsync never completed, so nothing in it was acknowledged.
+ *
+ * <h2>Lifecycle of an append</h2>
+ * <pre>
+ *   pending  (encoded into the pending buffer by the appending thread; header CRC and sequence still blank)
+ *   written  (the writer swapped the buffers, stamped the headers, wrote the pass, fsynced the file once)
+ *   durable  ({@link SegmentedLog#journalDurable}: the log's durability waiters up to the entry's end complete)
+ * </pre>
+ * A sealed file is freed once every log with entries in it has fsynced its segments past them, or has closed,
+ * or has been truncated since (a new generation). The writer asks those logs for that segment flush
+ * ({@link SegmentedLog#requestSegmentFlush}) once the file has been sealed for {@link Settings#sealedFlushDelayMs()},
+ * by when the kernel has usually written the pages back itself, or at once while the sealed files hold more than
+ * {@link Settings#bytesMax()}. A freed file is renamed to a later sequence and overwritten from its start when the
+ * journal next needs a file (or deleted, beyond the byte budget): what follows the new entries is left from its
+ * earlier use, and its entries carry the old sequence, so replay stops there.
+ *
+ * <h2>Recovery</h2>
+ * {@link #open} replays the files in sequence order after the logs were loaded: an entry of a log that exists with
+ * the same generation is appended where it continues the log end ({@link SegmentedLog#replayJournal}), skipped
+ * where the segment already holds it; then the replayed logs are flushed and the old files deleted.
+ *
+ * <p>Limits: the pending buffer grows to fit one entry, and beyond {@link Settings#pendingBytesMax()} appends wait
+ * for the writer's next pass (back-pressure onto the partition owner threads).
+ *
+ * <p>Thread-safety: {@link #append} from any thread (partition owners); the files belong to the writer thread.
+ */
+public final class LogJournal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogJournal.class);
+    static final String DIR_NAME = ".journal";
+    static final String SUFFIX = ".journal";
+    /** crc, topicLength, sequence, generation, partition, recordsLength. */
+    static final int FIXED_HEADER_BYTES = 4 + 2 + 8 + 8 + 4 + 4;
+    private static final int INITIAL_PENDING_BYTES = 1 << 20;
+    private static final long IDLE_CHECK_MS = 100;
+
+    /**
+     * @param enabled whether logs under {@code flush.policy=sync} use a journal (otherwise each log fsyncs its
+     *     own segment per group commit)
+     * @param fileBytesMax a journal file is sealed once it holds this much
+     * @param bytesMax while sealed files hold more than this, their logs' segment flushes are requested at once
+     * @param sealedFlushDelayMs how long a sealed file waits before its logs' segment flushes are requested
+     * @param pendingBytesMax appends wait while this much is pending and the entry does not fit
+     */
+    public record Settings(boolean enabled, long fileBytesMax, long bytesMax, long sealedFlushDelayMs,
+            int pendingBytesMax) {
+        public Settings {
+            if (fileBytesMax < 1 || bytesMax < 0 || sealedFlushDelayMs < 0 || pendingBytesMax < 1) {
+                throw new IllegalArgumentException("Journal settings out of range: " + fileBytesMax + ", " + bytesMax
+                        + ", " + sealedFlushDelayMs + ", " + pendingBytesMax);
+            }
+        }
+
+        /** 64 MiB files, 2 GiB of sealed files, 30 s (the kernel's dirty_expire_centisecs), 64 MiB pending. */
+        public static Settings defaults() {
+            return new Settings(true, 64L << 20, 2L << 30, 30_000, 64 << 20);
+        }
+
+        public static Settings disabled() {
+            return new Settings(false, 64L << 20, 2L << 30, 30_000, 64 << 20);
+        }
+    }
+
+    /** One appended entry waiting for its pass: where its header starts in the pending buffer, and what it completes. */
+    private record Completion(SegmentedLog log, long generation, long endOffset, int headerPosition,
+            int topicLength) {}
+
+    /** A sealed file and, per log with entries in it, the generation and end offset of its last entry there. */
+    private record SealedFile(Path path, long bytes, long sealedAtMs, Map<SegmentedLog, long[]> lastEntries) {}
+
+    private final Path dir;
+    private final Settings settings;
+    private final Clock clock;
+    private final LogMetrics metrics;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition pendingOrClosed = lock.newCondition();
+    private final Condition room = lock.newCondition();
+    /** Guarded by lock. */
+    private ByteBuffer pending = ByteBuffer.allocateDirect(INITIAL_PENDING_BYTES);
+    private ByteBuffer spare = ByteBuffer.allocateDirect(INITIAL_PENDING_BYTES);
+    private List<Completion> completions = new ArrayList<>();
+    private boolean closed;
+    private IOException failure;
+    // the writer thread's own state
+    private final Thread writer;
+    private final CRC32C crc = new CRC32C();
+    private final ArrayDeque<SealedFile> sealed = new ArrayDeque<>();
+    /** Files no log needs any more, kept for reuse (their entries have older sequences than any later name). */
+    private final ArrayDeque<Path> freeFiles = new ArrayDeque<>();
+    private Map<SegmentedLog, long[]> currentEntries = new HashMap<>();
+    private FileChannel channel;
+    private Path currentPath;
+    private long sequence;
+    private long position;
+    private long sealedBytes;
+    /** How many of the oldest sealed files have had their logs' segment flushes requested. */
+    private int flushRequestedFiles;
+
+    private LogJournal(Path dir, Settings settings, Clock clock, LogMetrics metrics, long sequence)
+            throws IOException {
+        this.dir = dir;
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.sequence = sequence;
+        openCurrent();
+        this.writer = new Thread(this::run, "kelpie-log-journal");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Replays the journal of {@code logDir} into its loaded logs, flushes the logs it extended, deletes the old
+     * files and starts a fresh journal.
+     *
+     * @param logs the loaded logs of this log dir by partition
+     */
+    public static LogJournal open(Path logDir, Map<org.apache.kafka.common.TopicPartition, SegmentedLog> logs,
+            Settings settings, Clock clock, LogMetrics metrics) throws IOException {
+        Path dir = logDir.resolve(DIR_NAME);
+        Files.createDirectories(dir);
+        JournalReplay.Result replayed = JournalReplay.replay(dir, logs);
+        for (SegmentedLog log : replayed.extendedLogs()) {
+            log.flush();
+        }
+        for (Path old : replayed.files()) {
+            Files.delete(old);
+        }
+        AtomicFiles.fsyncDirectory(dir);
+        if (replayed.entriesApplied() > 0 || replayed.files().size() > 1) {
+            LOG.info("Journal of {}: {} files, {} entries appended to {} logs", logDir, replayed.files().size(),
+                    replayed.entriesApplied(), replayed.extendedLogs().size());
+        }
+        return new LogJournal(dir, settings, clock, metrics, replayed.lastSequence() + 1);
+    }
+
+    /** The file name of sequence {@code sequence}. */
+    static String fileName(long sequence) {
+        return String.format("%020d", sequence) + SUFFIX;
+    }
+
+    // ---------------------------------------------------------------- appending threads
+
+    /**
+     * Queues {@code records}, just appended to {@code log}'s segment, for the next pass; the pass then completes
+     * the log's durability waiters up to {@code endOffset}.
+     *
+     * @throws UncheckedIOException when the journal failed or is closed (the log then goes offline)
+     */
+    void append(SegmentedLog log, long generation, MemoryRecords records, long endOffset) {
+        ByteBuffer batches = records.buffer();
+        byte[] topic = log.topicPartition().topic().getBytes(StandardCharsets.UTF_8);
+        int entryBytes = FIXED_HEADER_BYTES + topic.length + batches.remaining();
+        lock.lock();
+        try {
+            awaitRoom(entryBytes);
+            boolean wasEmpty = pending.position() == 0;
+            int header = pending.position();
+            pending.putInt(0).putShort((short) topic.length).putLong(0).putLong(generation)
+                    .putInt(log.topicPartition().partition()).putInt(batches.remaining()).put(topic).put(batches);
+            completions.add(new Completion(log, generation, endOffset, header, topic.length));
+            if (wasEmpty) {
+                pendingOrClosed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds lock: waits until the entry fits (growing the buffer when it alone does not). */
+    private void awaitRoom(int entryBytes) {
+        while (true) {
+            if (failure != null) {
+                throw new UncheckedIOException("The log journal in " + dir + " failed", failure);
+            }
+            if (closed) {
+                throw new UncheckedIOException(new IOException("The log journal in " + dir + " is closed"));
+            }
+            if (pending.remaining() >= entryBytes) {
+                return;
+            }
+            long needed = (long) pending.position() + entryBytes;
+            // the writer itself appends when a completion it runs appends (group coordinator): it must not wait
+            if (pending.position() == 0 || needed <= settings.pendingBytesMax() || Thread.currentThread() == writer) {
+                grow(needed);
+                return;
+            }
+            room.awaitUninterruptibly();
+        }
+    }
+
+    private void grow(long needed) {
+        long capacity = Math.max(needed, Math.min(2L * pending.capacity(), settings.pendingBytesMax()));
+        if (capacity > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("A journal entry of " + needed + " bytes cannot be buffered");
+        }
+        ByteBuffer bigger = ByteBuffer.allocateDirect((int) capacity);
+        pending.flip();
+        bigger.put(pending);
+        pending = bigger;
+    }
+
+    // ---------------------------------------------------------------- writer thread
+
+    private void run() {
+        while (true) {
+            try {
+                if (!runPass()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // a bug, not an I/O failure: the appenders must not hang on a dead writer
+                LOG.error("The log journal writer in {} hit an unexpected error", dir, e);
+            }
+        }
+    }
+
+    /** Takes what is pending, writes and fsyncs it, completes it; false once closed and drained. */
+    private boolean runPass() {
+        ByteBuffer buffer;
+        List<Completion> pass;
+        lock.lock();
+        try {
+            if (pending.position() == 0) {
+                if (closed) {
+                    return false;
+                }
+                pendingOrClosed.await(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
+            }
+            buffer = pending;
+            pass = completions;
+            pending = spare;
+            spare = null;
+            completions = new ArrayList<>();
+            room.signalAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (!pass.isEmpty()) {
+                writePass(buffer, pass);
+            }
+        } finally {
+            buffer.clear();
+            lock.lock();
+            try {
+                spare = buffer;
+            } finally {
+                lock.unlock();
+            }
+        }
+        reclaimSealed();
+        return true;
+    }
+
+    private void writePass(ByteBuffer buffer, List<Completion> pass) {
+        try {
+            if (position >= settings.fileBytesMax()) {
+                roll();
+            }
+            stampHeaders(buffer, pass);
+            buffer.flip();
+            int bytes = buffer.remaining();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            long startNs = clock.monotonicNs();
+            channel.force(false);
+            metrics.fsync(clock.monotonicNs() - startNs);
+            position += bytes;
+        } catch (IOException | RuntimeException e) {
+            fail(pass, e instanceof IOException io ? io : new IOException(e));
+            return;
+        }
+        Map<SegmentedLog, Completion> lastPerLog = new LinkedHashMap<>();
+        for (Completion c : pass) {
+            lastPerLog.put(c.log(), c);
+        }
+        for (Completion c : lastPerLog.values()) {
+            currentEntries.put(c.log(), new long[] {c.generation(), c.endOffset()});
+            c.log().journalDurable(c.generation(), c.endOffset());
+        }
+    }
+
+    /** Fills in each entry's sequence and header CRC, which the appending threads left blank. */
+    private void stampHeaders(ByteBuffer buffer, List<Completion> pass) {
+        for (Completion c : pass) {
+            int at = c.headerPosition();
+            buffer.putLong(at + 6, sequence);
+            ByteBuffer covered = buffer.duplicate();
+            covered.limit(at + FIXED_HEADER_BYTES + c.topicLength()).position(at + 4);
+            crc.reset();
+            crc.update(covered);
+            buffer.putInt(at, (int) crc.getValue());
+        }
+    }
+
+    private void fail(List<Completion> pass, IOException e) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = e;
+                LOG.error("The log journal in {} failed; the logs appending to it go offline", dir, e);
+            }
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Completion c : pass) {
+            c.log().journalFailed(e);
+        }
+    }
+
+    /**
+     * Starts the file of the current sequence: a file freed earlier, renamed, when there is one (overwriting pages
+     * still in the page cache costs a fraction of writing new ones, and its fsyncs change no file metadata), else a
+     * new file. Either way the directory is fsynced before any entry goes in.
+     */
+    private void openCurrent() throws IOException {
+        currentPath = dir.resolve(fileName(sequence));
+        Path reused = freeFiles.pollFirst();
+        if (reused != null) {
+            Files.move(reused, currentPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            channel = FileChannel.open(currentPath, StandardOpenOption.WRITE);
+        } else {
+            channel = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        AtomicFiles.fsyncDirectory(dir);
+        position = 0;
+        currentEntries = new HashMap<>();
+    }
+
+    private void roll() throws IOException {
+        channel.close();
+        sealed.add(new SealedFile(currentPath, position, clock.wallMs(), currentEntries));
+        sealedBytes += position;
+        sequence++;
+        openCurrent();
+    }
+
+    /**
+     * Deletes the oldest sealed files whose logs no longer need them, then asks the logs of each sealed file that
+     * is due (sealed long enough ago, or beyond the journal's byte budget counting from the newest) for their
+     * segment flush, once per file.
+     */
+    private void reclaimSealed() {
+        while (!sealed.isEmpty() && isReclaimable(sealed.peekFirst().lastEntries())) {
+            SealedFile oldest = sealed.removeFirst();
+            sealedBytes -= oldest.bytes();
+            flushRequestedFiles = Math.max(0, flushRequestedFiles - 1);
+            free(oldest.path());
+        }
+        long now = clock.wallMs();
+        long bytesFromHere = sealedBytes;
+        int index = 0;
+        for (SealedFile s : sealed) {
+            if (index >= flushRequestedFiles) {
+                if (bytesFromHere <= settings.bytesMax() && now - s.sealedAtMs() < settings.sealedFlushDelayMs()) {
+                    return;
+                }
+                s.lastEntries().forEach((log, last) -> log.requestSegmentFlush(last[0], last[1]));
+                flushRequestedFiles = index + 1;
+            }
+            bytesFromHere -= s.bytes();
+            index++;
+        }
+    }
+
+    /** Keeps a file for reuse while the sealed and free files fit the byte budget; deletes it otherwise. */
+    private void free(Path file) {
+        long files = sealed.size() + freeFiles.size() + 1L;
+        if (files * settings.fileBytesMax() <= Math.max(settings.bytesMax(), settings.fileBytesMax())) {
+            freeFiles.addLast(file);
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete the journal file {}", file, e);
+        }
+    }
+
+    private static boolean isReclaimable(Map<SegmentedLog, long[]> lastEntries) {
+        for (Map.Entry<SegmentedLog, long[]> e : lastEntries.entrySet()) {
+            if (!e.getKey().isJournalEntryObsolete(e.getValue()[0], e.getValue()[1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes what is pending and stops the writer. When every log with entries in the journal no longer needs them
+     * (the logs closed cleanly first), the files are deleted, so the next start has nothing to replay.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            pendingOrClosed.signalAll();
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            channel.close();
+            if (!writer.isAlive() && failure == null) {
+                deleteIfObsolete();
+            }
+        } catch (IOException e) {
+            LOG.warn("Closing the log journal in {} failed; the next start replays it", dir, e);
+        }
+    }
+
+    private void deleteIfObsolete() throws IOException {
+        List<Map<SegmentedLog, long[]>> all = new ArrayList<>();
+        sealed.forEach(s -> all.add(s.lastEntries()));
+        all.add(currentEntries);
+        for (Map<SegmentedLog, long[]> entries : all) {
+            if (!isReclaimable(entries)) {
+                return;
+            }
+        }
+        for (SealedFile s : sealed) {
+            Files.deleteIfExists(s.path());
+        }
+        for (Path free : freeFiles) {
+            Files.deleteIfExists(free);
+        }
+        Files.deleteIfExists(currentPath);
+        AtomicFiles.fsyncDirectory(dir);
+    }
+}
