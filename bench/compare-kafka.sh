@@ -7,8 +7,9 @@
 #                    group.initial.rebalance.delay.ms=0 as kafka-baseline.sh configures Kafka
 #   kafka            Apache Kafka 4.4.0, started by the baseline script, its default (page cache, no fsync)
 #   kelpie-interval  Kelpie with log.flush.policy=interval (Kafka's durability: fsync left to the OS)
-#   kelpie-nojournal (only when named in MODES) Kelpie's default without the log dir journal
-#                    (kelpie.log.journal.enable=false): every partition fsyncs its own segment per group commit
+#   kelpie-journal   (only when named in MODES) Kelpie's default plus the log dir journal
+#                    (kelpie.log.journal.enable=true): one fsync per journal pass instead of one per partition
+#                    (the sixth and seventh comparisons ran it as the default, against kelpie-nojournal)
 # Odd rounds run kelpie-sync, kafka, kelpie-interval; even rounds the reverse, so each Kelpie mode
 # alternates order with Kafka (K,O / O,K / ...). Both brokers get the same heap and the same G1 flags
 # (those kafka-baseline.sh gives Kafka). At the end it prints, per figure, the per-round ratio
@@ -65,7 +66,7 @@ table() {
   echo "== rounds in $dir"
   for f in "$dir"/round*/uptime-*; do printf '%s: %s\n' "${f#"$dir"/}" "$(cat "$f")"; done
   echo
-  for mode in kelpie-sync kelpie-interval kelpie-nojournal; do
+  for mode in kelpie-sync kelpie-interval kelpie-journal kelpie-nojournal; do
     ls "$dir"/round*/"$mode".tsv >/dev/null 2>&1 || continue
     echo "== $mode / kafka (ratio per round; > 1 means Kelpie higher; better = the direction that wins)"
     for r in "$dir"/round*/; do
@@ -162,7 +163,7 @@ stop_kelpie() {
 trap stop_kelpie EXIT
 trap 'exit 130' INT TERM
 
-run_kelpie() {  # $1 mode (kelpie-sync | kelpie-interval | kelpie-nojournal), $2 round dir
+run_kelpie() {  # $1 mode (kelpie-sync | kelpie-interval | kelpie-journal | kelpie-nojournal), $2 round dir
   local mode=$1 rdir=$2 port data ov=()
   port=$(free_port)
   data=$(mktemp -d "${WORK_ROOT:-/tmp}/kelpie-bench.XXXXXX")
@@ -170,6 +171,7 @@ run_kelpie() {  # $1 mode (kelpie-sync | kelpie-interval | kelpie-nojournal), $2
   # kafka-baseline.sh writes this into the server.properties of the Kafka it starts; Kelpie gets the same
   ov+=(--override group.initial.rebalance.delay.ms=0)
   [ "$mode" = kelpie-interval ] && ov+=(--override log.flush.policy=interval)
+  [ "$mode" = kelpie-journal ] && ov+=(--override kelpie.log.journal.enable=true)
   [ "$mode" = kelpie-nojournal ] && ov+=(--override kelpie.log.journal.enable=false)
   local kv; for kv in $BENCH_KELPIE_OVERRIDES; do ov+=(--override "$kv"); done
   log "$(basename "$rdir"): starting Kelpie ($mode) on 127.0.0.1:$port, data in $data"

@@ -2,6 +2,7 @@ package dev.kelpie.broker.config;
 
 import dev.kelpie.broker.group.GroupCoordinatorConfig;
 import dev.kelpie.broker.log.LogConfig;
+import dev.kelpie.broker.log.LogJournal;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -38,8 +39,11 @@ import java.util.List;
  * @param socketReceiveBufferBytes {@code socket.receive.buffer.bytes}: SO_RCVBUF of client connections,
  *     {@value #SOCKET_BUFFER_OS_DEFAULT} = the OS default (autotuned)
  * @param logJournalEnable {@code kelpie.log.journal.enable}: logs under {@code flush.policy=sync} make appends
- *     durable through one journal per log dir, one fsync for every partition of a pass (default), rather than
- *     one fsync of each partition's segment
+ *     durable through one journal per log dir, one fsync for every partition of a pass, rather than one fsync of
+ *     each partition's segment (default off: docs/decisions/sync-journal.md)
+ * @param logJournalBytesMax {@code kelpie.log.journal.bytes.max}: the journal's sealed files beyond this have
+ *     their partitions' segments fsynced at once so the files can be reused; up to this much (and one file more)
+ *     the segments wait for the kernel's own write-back
  */
 public record BrokerConfig(
         int nodeId,
@@ -65,7 +69,8 @@ public record BrokerConfig(
         int metricsPartitionSeriesMax,
         int socketSendBufferBytes,
         int socketReceiveBufferBytes,
-        boolean logJournalEnable) {
+        boolean logJournalEnable,
+        long logJournalBytesMax) {
 
     /** Default of {@code kelpie.metrics.partition.series.max}. */
     public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
@@ -94,7 +99,8 @@ public record BrokerConfig(
                 defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
                 producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
-                DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, true);
+                DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, false,
+                LogJournal.Settings.defaults().bytesMax());
     }
 
     /** A copy with other group coordinator settings. */
@@ -103,7 +109,7 @@ public record BrokerConfig(
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax,
-                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable);
+                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax);
     }
 
     /** A copy with another {@code kelpie.metrics.port} (0 = off). */
@@ -112,7 +118,7 @@ public record BrokerConfig(
                 numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax,
                 connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
-                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable);
+                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax);
     }
 
     /** A copy with another {@code kelpie.metrics.partition.series.max}. */
@@ -121,7 +127,7 @@ public record BrokerConfig(
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax,
-                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable);
+                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax);
     }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */

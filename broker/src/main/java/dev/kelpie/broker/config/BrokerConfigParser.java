@@ -72,7 +72,8 @@ final class BrokerConfigParser {
                         Integer.MAX_VALUE),
                 socketBufferBytes(v, BrokerConfigKeys.SOCKET_SEND_BUFFER_BYTES, d.socketSendBufferBytes()),
                 socketBufferBytes(v, BrokerConfigKeys.SOCKET_RECEIVE_BUFFER_BYTES, d.socketReceiveBufferBytes()),
-                v.booleanValue(BrokerConfigKeys.LOG_JOURNAL_ENABLE, d.logJournalEnable()));
+                v.booleanValue(BrokerConfigKeys.LOG_JOURNAL_ENABLE, d.logJournalEnable()),
+                v.longValue(BrokerConfigKeys.LOG_JOURNAL_BYTES_MAX, d.logJournalBytesMax(), 0, Long.MAX_VALUE));
     }
 
     /** A socket buffer size: positive, or -1 for the OS default (as in Kafka); 0 and other negatives fail. */

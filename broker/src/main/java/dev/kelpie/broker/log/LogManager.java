@@ -426,8 +426,8 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * Test hook simulating {@code kill -9}: every log drops its handles unflushed ({@link SegmentedLog#crashForTesting})
-     * and each journal stops with its files left for the next start to replay.
+     * Test hook simulating {@code kill -9}: every log drops its handles unflushed
+     * ({@link SegmentedLog#crashForTesting}) and each journal stops with its files left for the next start to replay.
      */
     void crashForTesting() {
         synchronized (createLock) {

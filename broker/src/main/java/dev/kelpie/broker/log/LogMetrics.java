@@ -19,7 +19,7 @@ public final class LogMetrics {
     private final LongAdder cleanerBytesWritten = new LongAdder();
     private final LongAdder segmentsDeleted = new LongAdder();
 
-    /** One fsync of segment data that took {@code durationNs}. */
+    /** One fsync of segment or journal data that took {@code durationNs}. */
     void fsync(long durationNs) {
         fsyncs.increment();
         fsyncObserver.accept(durationNs);
@@ -50,7 +50,7 @@ public final class LogMetrics {
         segmentsDeleted.increment();
     }
 
-    /** fsyncs of segment data by group commit, interval flushes and rolls. */
+    /** fsyncs of journal passes and of segment data (group commit, interval flushes, rolls). */
     public long fsyncCount() {
         return fsyncs.sum();
     }

@@ -47,15 +47,22 @@ import org.slf4j.LoggerFactory;
  * durability waiters then fail with {@link KafkaStorageException} and the cause is logged once. Other
  * partitions are not affected.
  *
- * <p>Durability ({@code flush.policy}): {@code sync}: appends go to the page cache; {@link #awaitDurable}
- * futures are completed by the shared {@link GroupCommitFlusher} after one fsync covering everything written
+ * <p>Durability ({@code flush.policy}): {@code sync}: appends go to the page cache; with the log dir's
+ * {@link LogJournal} attached ({@code kelpie.log.journal.enable}) they are also handed to it, and
+ * {@link #awaitDurable} futures complete once a journal pass covering them was fsynced ({@link #journalDurable});
+ * the segments are fsynced only when the journal asks ({@link #requestSegmentFlush}), so the durable offset
+ * runs ahead of the recovery point ({@link #segmentsDurableOffset()}), and a truncation draws a new journal
+ * generation. Without a journal, the
+ * shared {@link GroupCommitFlusher} completes them after one fsync of the segment covering everything written
  * so far. {@code interval}: Kafka's {@code flush.messages} (checked on append) and {@code flush.ms} (checked by
  * {@link #flushIfDue}, called periodically by the {@link LogManager}); {@code awaitDurable} completes at once.
  * Rolls: the appending thread only seals the old segment and creates the new one; the producer snapshot, the old
  * segment's fsync and index trimming and the checkpoint follow in background passes ({@link #flushForWaiters}),
- * which complete sealed segments oldest first. Under {@code sync} the pass the roll requests fsyncs the sealed
- * segment. Under {@code interval} a sealed segment is fsynced only once it was sealed at least
- * {@link LogEnvironment#rollFlushDelayMs()} ago (60 s, Kafka's recovery-point checkpoint interval), by a pass the
+ * which complete sealed segments oldest first. Under {@code sync} without a journal the pass the roll requests
+ * fsyncs the sealed segment; with one, the sealed segment waits for a pass the journal asks for, or for one that
+ * finds it sealed at least {@link LogEnvironment#rollFlushDelayMs()} ago. Under {@code interval} a sealed segment
+ * is fsynced only once it was sealed at least {@link LogEnvironment#rollFlushDelayMs()} ago (60 s, Kafka's
+ * recovery-point checkpoint interval), by a pass the
  * periodic {@link #flushIfDue} requests: the kernel writes dirty pages back on its own after about 30 s, so that
  * fsync mostly finds clean pages, while an fsync right after the roll would make the kernel write whole segments
  * back in the flusher's context, competing with the appender for CPU and disk; a segment retention deletes

@@ -105,7 +105,13 @@ public final class BrokerServer implements AutoCloseable {
         LogManager.Settings d = LogManager.Settings.defaults();
         return new LogManager.Settings(d.flushThreads(), d.recoveryThreads(), d.retentionCheckIntervalMs(),
                 d.flushCheckIntervalMs(), d.checkpointIntervalMs(), d.cleaner(), config.producerIdExpirationMs(),
-                config.logJournalEnable() ? LogJournal.Settings.defaults() : LogJournal.Settings.disabled());
+                journalSettings(config));
+    }
+
+    private static LogJournal.Settings journalSettings(BrokerConfig config) {
+        LogJournal.Settings d = LogJournal.Settings.defaults();
+        return new LogJournal.Settings(config.logJournalEnable(), d.fileBytesMax(), config.logJournalBytesMax(),
+                d.sealedFlushDelayMs(), d.pendingBytesMax());
     }
 
     /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */

@@ -103,6 +103,7 @@ public final class ConfigDescriber {
         m.put("producer.id.expiration.ms", Long.toString(c.producerIdExpirationMs()));
         m.put("kelpie.io.threads", Integer.toString(c.ioThreads()));
         m.put("kelpie.log.journal.enable", Boolean.toString(c.logJournalEnable()));
+        m.put("kelpie.log.journal.bytes.max", Long.toString(c.logJournalBytesMax()));
         m.put("kelpie.metrics.port", Integer.toString(c.metricsPort()));
         m.put("kelpie.request.read.timeout.ms", Long.toString(c.requestReadTimeoutMs()));
         Map<String, String> log = c.logDefaults().asStrings();

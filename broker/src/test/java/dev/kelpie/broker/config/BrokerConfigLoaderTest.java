@@ -105,6 +105,20 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
+    void theLogJournalIsOffByDefaultAndBothItsSettingsAreChecked() {
+        BrokerConfig defaults = load(Map.of());
+        assertThat(defaults.logJournalEnable()).isFalse();
+        assertThat(defaults.logJournalBytesMax()).isEqualTo(256L << 20);
+        BrokerConfig on = load(Map.of("KELPIE_LOG_JOURNAL_ENABLE", "true"), "kelpie.log.journal.bytes.max=0");
+        assertThat(on.logJournalEnable()).isTrue();
+        assertThat(on.logJournalBytesMax()).isZero();
+        assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.bytes.max=-1"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.bytes.max");
+        assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.enable=maybe"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.enable");
+    }
+
+    @Test
     void retentionAndRollUnitsFollowKafkasPrecedence() {
         assertThat(load(Map.of(), "log.retention.hours=2").logDefaults().retentionMs()).isEqualTo(7_200_000);
         assertThat(load(Map.of(), "log.retention.hours=2", "log.retention.minutes=3").logDefaults().retentionMs())

@@ -43,22 +43,36 @@ class DurabilityIT {
 
     @Test
     void acknowledgedRecordsSurviveSigkillAndRestart() throws Exception {
+        killAndRestart();
+    }
+
+    @Test
+    void withTheLogDirJournalAcknowledgedRecordsSurviveSigkillAndACleanStopLeavesNoJournal() throws Exception {
+        Path data = killAndRestart("--override", "kelpie.log.journal.enable=true");
+        try (var files = Files.list(data.resolve(".journal"))) {
+            assertThat(files).as("a clean stop deletes the journal").isEmpty();
+        }
+    }
+
+    /** Produces, SIGKILLs the broker, restarts it on the same data and checks every acknowledged record. */
+    private Path killAndRestart(String... brokerArgs) throws Exception {
         Path data = dir.resolve("data");
         Map<String, String> acked;
         String meta;
-        try (BrokerProcess first = BrokerProcess.start(data)) {
+        try (BrokerProcess first = BrokerProcess.start(data, brokerArgs)) {
             first.createTopic(TOPIC, PARTITIONS);
             acked = produce(first.bootstrap());
             meta = Files.readString(data.resolve("meta.properties"));
             first.kill();
             assertThat(first.isAlive()).isFalse();
         }
-        try (BrokerProcess second = BrokerProcess.start(data)) {
+        try (BrokerProcess second = BrokerProcess.start(data, brokerArgs)) {
             assertThat(second.output()).doesNotContain("Formatted");
             assertThat(Files.readString(data.resolve("meta.properties"))).isEqualTo(meta);
             assertThat(consumeAll(second.bootstrap(), acked.size())).isEqualTo(acked);
             assertThat(second.stop()).as(second.output()).isZero();
         }
+        return data;
     }
 
     /** Produces with the producer's defaults (idempotent, acks=all); returns "partition/offset" → value. */

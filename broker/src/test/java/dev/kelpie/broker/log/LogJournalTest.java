@@ -39,7 +39,11 @@ class LogJournalTest {
     }
 
     LogManager manager() {
-        return manager(LogManager.Settings.defaults());
+        return manager(withJournal(LogJournal.Settings.defaults()));
+    }
+
+    static LogManager.Settings withJournal(LogJournal.Settings journal) {
+        return LogManager.Settings.defaults().withJournal(journal.withEnabled(true));
     }
 
     static TopicPartition tp(int partition) {
@@ -168,7 +172,7 @@ class LogJournalTest {
     @Test
     void sealedFilesAreDeletedOnceTheirLogsFsyncedTheSegments() throws IOException {
         LogJournal.Settings small = new LogJournal.Settings(true, 1024, 0, 0, 1 << 20);
-        try (LogManager m = manager(LogManager.Settings.defaults().withJournal(small))) {
+        try (LogManager m = manager(withJournal(small))) {
             SegmentedLog log = m.getOrCreate(tp(0), CONFIG.withOverrides(Map.of()));
             appendDurably(log, "value-of-some-length-", 200);
             await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
@@ -183,7 +187,7 @@ class LogJournalTest {
     @Test
     void reusedFilesReplayUpToTheirStaleTail() throws IOException {
         LogJournal.Settings small = new LogJournal.Settings(true, 1024, 8 * 1024, 0, 1 << 20);
-        LogManager.Settings settings = LogManager.Settings.defaults().withJournal(small);
+        LogManager.Settings settings = withJournal(small);
         LogManager m = manager(settings);
         SegmentedLog log = m.getOrCreate(tp(0), CONFIG);
         for (int i = 0; i < 200; i++) {
