@@ -44,6 +44,8 @@ import java.util.List;
  * @param logJournalBytesMax {@code kelpie.log.journal.bytes.max}: the journal's sealed files beyond this have
  *     their partitions' segments fsynced at once so the files can be reused; up to this much (and one file more)
  *     the segments wait for the kernel's own write-back
+ * @param logJournalFileBytes {@code kelpie.log.journal.file.bytes}: a journal file is sealed once it holds this
+ *     much
  */
 public record BrokerConfig(
         int nodeId,
@@ -70,7 +72,8 @@ public record BrokerConfig(
         int socketSendBufferBytes,
         int socketReceiveBufferBytes,
         boolean logJournalEnable,
-        long logJournalBytesMax) {
+        long logJournalBytesMax,
+        long logJournalFileBytes) {
 
     /** Default of {@code kelpie.metrics.partition.series.max}. */
     public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
@@ -100,7 +103,7 @@ public record BrokerConfig(
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
                 producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
                 DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, false,
-                LogJournal.Settings.defaults().bytesMax());
+                LogJournal.Settings.defaults().bytesMax(), LogJournal.Settings.defaults().fileBytesMax());
     }
 
     /** A copy with other group coordinator settings. */
@@ -109,7 +112,8 @@ public record BrokerConfig(
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax,
-                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax);
+                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax,
+                logJournalFileBytes);
     }
 
     /** A copy with another {@code kelpie.metrics.port} (0 = off). */
@@ -118,7 +122,8 @@ public record BrokerConfig(
                 numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax,
                 connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
-                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax);
+                metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable,
+                logJournalBytesMax, logJournalFileBytes);
     }
 
     /** A copy with another {@code kelpie.metrics.partition.series.max}. */
@@ -127,7 +132,8 @@ public record BrokerConfig(
                 metricsPort, numPartitions, defaultReplicationFactor, autoCreateTopics, logDefaults,
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax,
-                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax);
+                socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax,
+                logJournalFileBytes);
     }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */

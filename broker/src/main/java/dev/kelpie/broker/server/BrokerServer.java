@@ -110,8 +110,8 @@ public final class BrokerServer implements AutoCloseable {
 
     private static LogJournal.Settings journalSettings(BrokerConfig config) {
         LogJournal.Settings d = LogJournal.Settings.defaults();
-        return new LogJournal.Settings(config.logJournalEnable(), d.fileBytesMax(), config.logJournalBytesMax(),
-                d.sealedFlushDelayMs(), d.pendingBytesMax());
+        return new LogJournal.Settings(config.logJournalEnable(), config.logJournalFileBytes(),
+                config.logJournalBytesMax(), d.sealedFlushDelayMs(), d.pendingBytesMax());
     }
 
     /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */

@@ -114,6 +114,9 @@ class BrokerConfigLoaderTest {
         assertThat(on.logJournalBytesMax()).isZero();
         assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.bytes.max=-1"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.bytes.max");
+        assertThat(load(Map.of(), "kelpie.log.journal.file.bytes=8388608").logJournalFileBytes()).isEqualTo(8L << 20);
+        assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.file.bytes=1000"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.file.bytes");
         assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.enable=maybe"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.enable");
     }
