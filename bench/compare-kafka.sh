@@ -7,9 +7,9 @@
 #                    group.initial.rebalance.delay.ms=0 as kafka-baseline.sh configures Kafka
 #   kafka            Apache Kafka 4.4.0, started by the baseline script, its default (page cache, no fsync)
 #   kelpie-interval  Kelpie with log.flush.policy=interval (Kafka's durability: fsync left to the OS)
-#   kelpie-journal   (only when named in MODES) Kelpie's default plus the log dir journal
-#                    (kelpie.log.journal.enable=true): one fsync per journal pass instead of one per partition
-#                    (the sixth and seventh comparisons ran it as the default, against kelpie-nojournal)
+#   kelpie-journal   (only when named in MODES) Kelpie with the log dir journal forced on
+#                    (kelpie.log.journal.enable=true; the default since the eighth comparison)
+#   kelpie-nojournal (only when named in MODES) Kelpie with it off: one fsync per partition per group commit
 # Odd rounds run kelpie-sync, kafka, kelpie-interval; even rounds the reverse, so each Kelpie mode
 # alternates order with Kafka (K,O / O,K / ...). Both brokers get the same heap and the same G1 flags
 # (those kafka-baseline.sh gives Kafka). At the end it prints, per figure, the per-round ratio

@@ -40,7 +40,7 @@ import java.util.List;
  *     {@value #SOCKET_BUFFER_OS_DEFAULT} = the OS default (autotuned)
  * @param logJournalEnable {@code kelpie.log.journal.enable}: logs under {@code flush.policy=sync} make appends
  *     durable through one journal per log dir, one fsync for every partition of a pass, rather than one fsync of
- *     each partition's segment (default off: docs/decisions/sync-journal.md)
+ *     each partition's segment (default on: docs/decisions/sync-journal.md)
  * @param logJournalBytesMax {@code kelpie.log.journal.bytes.max}: the journal's sealed files beyond this have
  *     their partitions' segments fsynced at once so the files can be reused; up to this much (and one file more)
  *     the segments wait for the kernel's own write-back
@@ -102,7 +102,8 @@ public record BrokerConfig(
                 defaultReplicationFactor, autoCreateTopics, logDefaults, socketRequestBytesMax, connectionsIdleMsMax,
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
                 producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
-                DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, false,
+                DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES,
+                LogJournal.Settings.defaults().enabled(),
                 LogJournal.Settings.defaults().bytesMax(), LogJournal.Settings.defaults().fileBytesMax());
     }
 

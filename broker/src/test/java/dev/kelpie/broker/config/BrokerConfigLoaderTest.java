@@ -105,16 +105,17 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
-    void theLogJournalIsOffByDefaultAndBothItsSettingsAreChecked() {
+    void theLogJournalIsOnByDefaultAndItsSettingsAreChecked() {
         BrokerConfig defaults = load(Map.of());
-        assertThat(defaults.logJournalEnable()).isFalse();
-        assertThat(defaults.logJournalBytesMax()).isEqualTo(256L << 20);
-        BrokerConfig on = load(Map.of("KELPIE_LOG_JOURNAL_ENABLE", "true"), "kelpie.log.journal.bytes.max=0");
-        assertThat(on.logJournalEnable()).isTrue();
-        assertThat(on.logJournalBytesMax()).isZero();
+        assertThat(defaults.logJournalEnable()).isTrue();
+        assertThat(defaults.logJournalBytesMax()).isZero();
+        assertThat(defaults.logJournalFileBytes()).isEqualTo(8L << 20);
+        BrokerConfig off = load(Map.of("KELPIE_LOG_JOURNAL_ENABLE", "false"), "kelpie.log.journal.bytes.max=1024");
+        assertThat(off.logJournalEnable()).isFalse();
+        assertThat(off.logJournalBytesMax()).isEqualTo(1024);
         assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.bytes.max=-1"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.bytes.max");
-        assertThat(load(Map.of(), "kelpie.log.journal.file.bytes=8388608").logJournalFileBytes()).isEqualTo(8L << 20);
+        assertThat(load(Map.of(), "kelpie.log.journal.file.bytes=2097152").logJournalFileBytes()).isEqualTo(2L << 20);
         assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.file.bytes=1000"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kelpie.log.journal.file.bytes");
         assertThatThrownBy(() -> load(Map.of(), "kelpie.log.journal.enable=maybe"))
