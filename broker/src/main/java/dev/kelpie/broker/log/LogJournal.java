@@ -119,8 +119,8 @@ public final class LogJournal implements AutoCloseable {
     private record Completion(SegmentedLog log, long generation, long endOffset, int headerPosition,
             int topicLength) {}
 
-    /** A sealed file and, per log with entries in it, the generation and end offset of its last entry there. */
-    private record SealedFile(Path path, long bytes, long sealedAtMs, Map<SegmentedLog, long[]> lastEntries) {}
+    /** A sealed file and, per log with entries in it, its last entry there (generation and end offset). */
+    private record SealedFile(Path path, long bytes, long sealedAtMs, Map<SegmentedLog, Completion> lastEntries) {}
 
     private final Path dir;
     private final Settings settings;
@@ -141,7 +141,7 @@ public final class LogJournal implements AutoCloseable {
     private final ArrayDeque<SealedFile> sealed = new ArrayDeque<>();
     /** Files no log needs any more, kept for reuse (their entries have older sequences than any later name). */
     private final ArrayDeque<Path> freeFiles = new ArrayDeque<>();
-    private Map<SegmentedLog, long[]> currentEntries = new HashMap<>();
+    private Map<SegmentedLog, Completion> currentEntries = new HashMap<>();
     private FileChannel channel;
     private Path currentPath;
     private long sequence;
@@ -341,7 +341,7 @@ public final class LogJournal implements AutoCloseable {
             lastPerLog.put(c.log(), c);
         }
         for (Completion c : lastPerLog.values()) {
-            currentEntries.put(c.log(), new long[] {c.generation(), c.endOffset()});
+            currentEntries.put(c.log(), c);
             c.log().journalDurable(c.generation(), c.endOffset());
         }
     }
@@ -422,7 +422,8 @@ public final class LogJournal implements AutoCloseable {
                 if (bytesFromHere <= settings.bytesMax() && now - s.sealedAtMs() < settings.sealedFlushDelayMs()) {
                     return;
                 }
-                s.lastEntries().forEach((log, last) -> log.requestSegmentFlush(last[0], last[1]));
+                s.lastEntries().values().forEach(last -> last.log().requestSegmentFlush(last.generation(),
+                        last.endOffset()));
                 flushRequestedFiles = index + 1;
             }
             bytesFromHere -= s.bytes();
@@ -444,9 +445,9 @@ public final class LogJournal implements AutoCloseable {
         }
     }
 
-    private static boolean isReclaimable(Map<SegmentedLog, long[]> lastEntries) {
-        for (Map.Entry<SegmentedLog, long[]> e : lastEntries.entrySet()) {
-            if (!e.getKey().isJournalEntryObsolete(e.getValue()[0], e.getValue()[1])) {
+    private static boolean isReclaimable(Map<SegmentedLog, Completion> lastEntries) {
+        for (Completion last : lastEntries.values()) {
+            if (!last.log().isJournalEntryObsolete(last.generation(), last.endOffset())) {
                 return false;
             }
         }
@@ -483,10 +484,10 @@ public final class LogJournal implements AutoCloseable {
     }
 
     private void deleteIfObsolete() throws IOException {
-        List<Map<SegmentedLog, long[]>> all = new ArrayList<>();
+        List<Map<SegmentedLog, Completion>> all = new ArrayList<>();
         sealed.forEach(s -> all.add(s.lastEntries()));
         all.add(currentEntries);
-        for (Map<SegmentedLog, long[]> entries : all) {
+        for (Map<SegmentedLog, Completion> entries : all) {
             if (!isReclaimable(entries)) {
                 return;
             }
