@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the files of a {@link LogJournal} (format in its Javadoc) in sequence order and hands each valid entry to
- * its log. A file ends at its first entry that does not check out (a torn tail, or blocks of an older file).
+ * its log, skipping padding entries. A file ends at its first entry that does not check out (a torn tail, or
+ * blocks of an older file).
  */
 final class JournalReplay {
     private static final Logger LOG = LoggerFactory.getLogger(JournalReplay.class);
     private static final int TOPIC_BYTES_MAX = 249;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /**
      * @param files the journal files found, oldest first
@@ -97,9 +99,16 @@ final class JournalReplay {
                 long generation = fixed.getLong();
                 int partition = fixed.getInt();
                 int recordsLength = fixed.getInt();
-                if (topicLength < 1 || topicLength > TOPIC_BYTES_MAX || recordsLength < 0
+                if (topicLength < 0 || topicLength > TOPIC_BYTES_MAX || recordsLength < 0
                         || recordsLength > size - ch.position() - topicLength) {
                     break;
+                }
+                if (topicLength == 0) {
+                    if (partition != -1 || entrySequence != sequence || crc != headerCrc(fixed, EMPTY, 0)) {
+                        break;
+                    }
+                    ch.position(ch.position() + recordsLength); // padding to the pass's block boundary
+                    continue;
                 }
                 ByteBuffer rest = ByteBuffer.allocate(topicLength + recordsLength);
                 if (!readFully(ch, rest) || entrySequence != sequence

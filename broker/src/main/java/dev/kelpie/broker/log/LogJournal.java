@@ -1,5 +1,6 @@
 package dev.kelpie.broker.log;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import dev.kelpie.broker.common.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,14 +8,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,6 +51,15 @@ import org.slf4j.LoggerFactory;
  * Big-endian. An entry whose header or batches do not check out ends its file: it is the tail of a pass whose
  * fsync never completed, so nothing in it was acknowledged.
  *
+ * <p>The files are written with {@code O_DIRECT} where the file system allows it, so every pass starts and ends on
+ * a block boundary of the file system: a pass that ends inside a block is completed by a <em>padding entry</em>, a
+ * header with {@code topicLength} 0, partition -1 and {@code recordsLength} the bytes to skip (their content is
+ * undefined), at least a header long. Why direct: the journal is written once and read only after a crash, so
+ * copying it into the page cache and having the fsync write it back cost CPU for nothing; the segments stay in the
+ * page cache for the readers. A pass never rewrites a block an earlier pass wrote, so a torn write cannot take
+ * acknowledged entries with it. Where {@code O_DIRECT} is refused (tmpfs), the files are written through the page
+ * cache, the block is one byte and there is no padding.
+ *
  * <h2>Lifecycle of an append</h2>
  * <pre>
  *   pending  (encoded into the pending buffer by the appending thread; header CRC and sequence still blank)
@@ -78,6 +91,8 @@ public final class LogJournal implements AutoCloseable {
     /** crc, topicLength, sequence, generation, partition, recordsLength. */
     static final int FIXED_HEADER_BYTES = 4 + 2 + 8 + 8 + 4 + 4;
     private static final int INITIAL_PENDING_BYTES = 1 << 20;
+    /** Whoever reads the journal without its files' block size still finds every pass at a multiple of this. */
+    private static final int DEFAULT_BLOCK_BYTES = 4096;
     private static final long IDLE_CHECK_MS = 100;
 
     /**
@@ -129,9 +144,14 @@ public final class LogJournal implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition pendingOrClosed = lock.newCondition();
     private final Condition room = lock.newCondition();
+    /** The writes' alignment: the file system's block size under O_DIRECT, else 1. */
+    private final int blockBytes;
+    private final boolean direct;
+    /** Bytes every pending buffer keeps free beyond its limit for the padding entry that ends a pass. */
+    private final int paddingReserve;
     /** Guarded by lock. */
-    private ByteBuffer pending = ByteBuffer.allocateDirect(INITIAL_PENDING_BYTES);
-    private ByteBuffer spare = ByteBuffer.allocateDirect(INITIAL_PENDING_BYTES);
+    private ByteBuffer pending;
+    private ByteBuffer spare;
     private List<Completion> completions = new ArrayList<>();
     private boolean closed;
     private IOException failure;
@@ -157,6 +177,11 @@ public final class LogJournal implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.sequence = sequence;
+        this.direct = supportsDirectIo(dir);
+        this.blockBytes = direct ? blockBytesOf(dir) : 1;
+        this.paddingReserve = FIXED_HEADER_BYTES + blockBytes;
+        this.pending = newPendingBuffer(INITIAL_PENDING_BYTES);
+        this.spare = newPendingBuffer(INITIAL_PENDING_BYTES);
         openCurrent();
         this.writer = new Thread(this::run, "kelpie-log-journal");
         writer.setDaemon(true);
@@ -193,6 +218,44 @@ public final class LogJournal implements AutoCloseable {
                     replayed.entriesApplied(), replayed.extendedLogs().size());
         }
         return new LogJournal(dir, settings, clock, metrics, replayed.lastSequence() + 1);
+    }
+
+    static boolean supportsDirectIo(Path dir) {
+        Path probe = dir.resolve(".direct-io-probe");
+        try {
+            FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
+                    .close();
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("The file system of {} refuses O_DIRECT ({}): the journal is written through the page cache",
+                    dir, e.toString());
+            return false;
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete {}", probe, e);
+            }
+        }
+    }
+
+    private static int blockBytesOf(Path dir) {
+        try {
+            long bytes = Files.getFileStore(dir).getBlockSize();
+            return bytes > 0 && bytes <= 1 << 16 && Long.bitCount(bytes) == 1 ? (int) bytes : DEFAULT_BLOCK_BYTES;
+        } catch (IOException | UnsupportedOperationException e) {
+            return DEFAULT_BLOCK_BYTES;
+        }
+    }
+
+    /** A direct buffer aligned to the block size whose limit leaves {@link #paddingReserve} bytes free. */
+    private ByteBuffer newPendingBuffer(long usableBytes) {
+        long total = (usableBytes + paddingReserve + blockBytes - 1) / blockBytes * blockBytes;
+        if (total + blockBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("A journal entry of " + usableBytes + " bytes cannot be buffered");
+        }
+        ByteBuffer aligned = ByteBuffer.allocateDirect((int) (total + blockBytes)).alignedSlice(blockBytes);
+        return aligned.limit(aligned.capacity() - paddingReserve);
     }
 
     /** The file name of sequence {@code sequence}. */
@@ -252,10 +315,7 @@ public final class LogJournal implements AutoCloseable {
 
     private void grow(long needed) {
         long capacity = Math.max(needed, Math.min(2L * pending.capacity(), settings.pendingBytesMax()));
-        if (capacity > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("A journal entry of " + needed + " bytes cannot be buffered");
-        }
-        ByteBuffer bigger = ByteBuffer.allocateDirect((int) capacity);
+        ByteBuffer bigger = newPendingBuffer(capacity);
         pending.flip();
         bigger.put(pending);
         pending = bigger;
@@ -305,7 +365,7 @@ public final class LogJournal implements AutoCloseable {
                 writePass(buffer, pass);
             }
         } finally {
-            buffer.clear();
+            buffer.clear().limit(buffer.capacity() - paddingReserve);
             lock.lock();
             try {
                 spare = buffer;
@@ -323,6 +383,7 @@ public final class LogJournal implements AutoCloseable {
                 roll();
             }
             stampHeaders(buffer, pass);
+            padToBlock(buffer);
             buffer.flip();
             int bytes = buffer.remaining();
             while (buffer.hasRemaining()) {
@@ -349,14 +410,31 @@ public final class LogJournal implements AutoCloseable {
     /** Fills in each entry's sequence and header CRC, which the appending threads left blank. */
     private void stampHeaders(ByteBuffer buffer, List<Completion> pass) {
         for (Completion c : pass) {
-            int at = c.headerPosition();
-            buffer.putLong(at + 6, sequence);
-            ByteBuffer covered = buffer.duplicate();
-            covered.limit(at + FIXED_HEADER_BYTES + c.topicLength()).position(at + 4);
-            crc.reset();
-            crc.update(covered);
-            buffer.putInt(at, (int) crc.getValue());
+            stampHeader(buffer, c.headerPosition(), c.topicLength());
         }
+    }
+
+    private void stampHeader(ByteBuffer buffer, int at, int topicLength) {
+        buffer.putLong(at + 6, sequence);
+        ByteBuffer covered = buffer.duplicate();
+        covered.limit(at + FIXED_HEADER_BYTES + topicLength).position(at + 4);
+        crc.reset();
+        crc.update(covered);
+        buffer.putInt(at, (int) crc.getValue());
+    }
+
+    /** Ends the pass on a block boundary with a padding entry (the buffer's reserve has room for it). */
+    private void padToBlock(ByteBuffer buffer) {
+        int end = buffer.position();
+        if (end % blockBytes == 0) {
+            return;
+        }
+        int padded = (end + FIXED_HEADER_BYTES + blockBytes - 1) / blockBytes * blockBytes;
+        buffer.limit(padded);
+        buffer.putInt(end, 0).putShort(end + 4, (short) 0).putLong(end + 14, 0).putInt(end + 22, -1)
+                .putInt(end + 26, padded - end - FIXED_HEADER_BYTES);
+        stampHeader(buffer, end, 0);
+        buffer.position(padded);
     }
 
     private void fail(List<Completion> pass, IOException e) {
@@ -385,10 +463,15 @@ public final class LogJournal implements AutoCloseable {
         Path reused = freeFiles.pollFirst();
         if (reused != null) {
             Files.move(reused, currentPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            channel = FileChannel.open(currentPath, StandardOpenOption.WRITE);
-        } else {
-            channel = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
+        Set<OpenOption> options = new HashSet<>(List.of(StandardOpenOption.WRITE));
+        if (reused == null) {
+            options.add(StandardOpenOption.CREATE_NEW);
+        }
+        if (direct) {
+            options.add(ExtendedOpenOption.DIRECT);
+        }
+        channel = FileChannel.open(currentPath, options);
         AtomicFiles.fsyncDirectory(dir);
         position = 0;
         currentEntries = new HashMap<>();

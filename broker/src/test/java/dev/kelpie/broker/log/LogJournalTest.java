@@ -125,6 +125,29 @@ class LogJournalTest {
     }
 
     @Test
+    void passesEndOnBlockBoundariesAndReplaySkipsTheirPadding() throws IOException {
+        LogManager m = manager();
+        SegmentedLog first = m.getOrCreate(tp(0), CONFIG);
+        SegmentedLog second = m.getOrCreate(tp(1), CONFIG);
+        for (int i = 0; i < 5; i++) {
+            appendDurably(first, "a" + i + "-", 1); // a pass each, ending inside a block
+            appendDurably(second, "b" + i + "-", 1);
+        }
+        m.crashForTesting();
+        loseUnflushedSegmentData(first.dir());
+        loseUnflushedSegmentData(second.dir());
+        Path journalDir = root.resolve(LogJournal.DIR_NAME);
+        long block = LogJournal.supportsDirectIo(journalDir) ? Files.getFileStore(journalDir).getBlockSize() : 1;
+        long written = Files.size(journalDir.resolve(LogJournal.fileName(1)));
+        assertThat(written).isGreaterThanOrEqualTo(10 * block).matches(bytes -> bytes % block == 0, "whole blocks");
+        try (LogManager reopened = manager()) {
+            assertThat(values(reopened.get(tp(0)).orElseThrow())).containsExactly("a0-0", "a1-0", "a2-0", "a3-0",
+                    "a4-0");
+            assertThat(values(reopened.get(tp(1)).orElseThrow())).hasSize(5).endsWith("b4-0");
+        }
+    }
+
+    @Test
     void truncatedRecordsDoNotComeBackFromTheJournal() throws IOException {
         LogManager m = manager();
         SegmentedLog log = m.getOrCreate(tp(0), CONFIG);
