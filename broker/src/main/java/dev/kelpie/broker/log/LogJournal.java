@@ -113,15 +113,18 @@ public final class LogJournal implements AutoCloseable {
         }
 
         /**
-         * On; 8 MiB files whose logs' segments are fsynced as soon as they are sealed (no budget), 30 s (the
-         * kernel's dirty_expire_centisecs, unused without a budget), 64 MiB pending. Why small files and no
-         * budget: the segments are then written back continuously, a few MiB at a time. With 64 MiB files and a
-         * 256 MiB budget the write-back came in bursts that the journal's fsyncs queued behind (fixed-rate p99 ten
-         * times worse), and with 2 GiB of files in the page cache the broker's CPU per GiB rose
-         * (bench/RESULTS.md, sixth to eighth comparisons).
+         * On; 8 MiB files; a 2 GiB budget of sealed files whose logs' segments wait 30 s (the kernel's
+         * dirty_expire_centisecs) before they are fsynced; 64 MiB pending. Why a budget: within it the kernel
+         * writes the segments back on its own schedule, as it does for a broker that never fsyncs, and the fsync
+         * that frees a file then finds clean pages; fsyncing each file's segments as it was sealed cost the
+         * broker CPU for that write-back (bench/RESULTS.md, tenth comparison: acks=all CPU per GiB 0.95 of Kafka
+         * against 1.09). Why it is safe now: the files are written with O_DIRECT, so the budget is disk, not page
+         * cache (with 2 GiB of journal in the page cache the CPU per GiB rose, sixth comparison). Why 8 MiB files:
+         * beyond the budget, a file's worth of segments is fsynced at a time, a few MiB, not a burst that the
+         * journal's fsyncs would queue behind (64 MiB files made the fixed-rate p99 ten times worse).
          */
         public static Settings defaults() {
-            return new Settings(true, 8L << 20, 0, 30_000, 64 << 20);
+            return new Settings(true, 8L << 20, 2L << 30, 30_000, 64 << 20);
         }
 
         public Settings withEnabled(boolean on) {

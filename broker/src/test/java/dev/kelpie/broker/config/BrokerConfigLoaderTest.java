@@ -108,7 +108,7 @@ class BrokerConfigLoaderTest {
     void theLogJournalIsOnByDefaultAndItsSettingsAreChecked() {
         BrokerConfig defaults = load(Map.of());
         assertThat(defaults.logJournalEnable()).isTrue();
-        assertThat(defaults.logJournalBytesMax()).isZero();
+        assertThat(defaults.logJournalBytesMax()).isEqualTo(2L << 30);
         assertThat(defaults.logJournalFileBytes()).isEqualTo(8L << 20);
         BrokerConfig off = load(Map.of("KELPIE_LOG_JOURNAL_ENABLE", "false"), "kelpie.log.journal.bytes.max=1024");
         assertThat(off.logJournalEnable()).isFalse();
