@@ -223,6 +223,7 @@ run_round() {  # $1 round number, $2 round dir
 mkdir -p "$OUT_DIR"
 log "output in $OUT_DIR; baseline script $BASELINE; Kelpie $dist"
 { echo "ROUNDS=$ROUNDS MODES=$MODES BROKER_HEAP=$BROKER_HEAP BROKER_CPUS=${BROKER_CPUS:-} CLIENT_CPUS=${CLIENT_CPUS:-}";
+  echo "BENCH_KELPIE_OVERRIDES=$BENCH_KELPIE_OVERRIDES BENCH_KELPIE_ALT_OVERRIDES=$BENCH_KELPIE_ALT_OVERRIDES";
   echo "kelpie commit $(cd "$repo" && git rev-parse --short HEAD)$(cd "$repo" && git diff --quiet HEAD -- broker || echo '+dirty')"; } > "$OUT_DIR/settings"
 for r in $(seq 1 "$ROUNDS"); do
   rdir="$OUT_DIR/round$r"

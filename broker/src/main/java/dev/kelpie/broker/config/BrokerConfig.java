@@ -42,8 +42,8 @@ import java.util.List;
  *     durable through one journal per log dir, one fsync for every partition of a pass, rather than one fsync of
  *     each partition's segment (default on: docs/decisions/sync-journal.md)
  * @param logJournalBytesMax {@code kelpie.log.journal.bytes.max}: the journal's sealed files beyond this have
- *     their partitions' segments fsynced at once so the files can be reused; up to this much (and one file more)
- *     the segments wait for the kernel's own write-back
+ *     their partitions' segments fsynced at once so the files can be reused; up to this much (and one file more,
+ *     at most a tenth of the log dir's file system) the segments wait for the kernel's own write-back
  * @param logJournalFileBytes {@code kelpie.log.journal.file.bytes}: a journal file is sealed once it holds this
  *     much
  */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -131,6 +130,18 @@ public final class LogJournal implements AutoCloseable {
             return new Settings(on, fileBytesMax, bytesMax, sealedFlushDelayMs, pendingBytesMax);
         }
 
+        /**
+         * These settings with the budget cut to a tenth of a file system of {@code diskBytes} (unknown when not
+         * positive): a small volume must not fill up with journal files and take every log offline.
+         */
+        public Settings withinDisk(long diskBytes) {
+            long tenth = diskBytes / 10;
+            if (diskBytes <= 0 || bytesMax <= tenth) {
+                return this;
+            }
+            return new Settings(enabled, fileBytesMax, tenth, sealedFlushDelayMs, pendingBytesMax);
+        }
+
     }
 
     /** An entry waiting for its pass: where its header starts in the pending buffer, and what it completes. */
@@ -220,7 +231,12 @@ public final class LogJournal implements AutoCloseable {
             LOG.info("Journal of {}: {} files, {} entries appended to {} logs", logDir, replayed.files().size(),
                     replayed.entriesApplied(), replayed.extendedLogs().size());
         }
-        return new LogJournal(dir, settings, clock, metrics, replayed.lastSequence() + 1);
+        Settings bounded = settings.withinDisk(Files.getFileStore(dir).getTotalSpace());
+        if (bounded.bytesMax() < settings.bytesMax()) {
+            LOG.info("The journal of {} keeps at most {} bytes of sealed files, a tenth of its file system, rather "
+                    + "than kelpie.log.journal.bytes.max={}", logDir, bounded.bytesMax(), settings.bytesMax());
+        }
+        return new LogJournal(dir, bounded, clock, metrics, replayed.lastSequence() + 1);
     }
 
     static boolean supportsDirectIo(Path dir) {
@@ -276,7 +292,7 @@ public final class LogJournal implements AutoCloseable {
      */
     void append(SegmentedLog log, long generation, MemoryRecords records, long endOffset) {
         ByteBuffer batches = records.buffer();
-        byte[] topic = log.topicPartition().topic().getBytes(StandardCharsets.UTF_8);
+        byte[] topic = log.topicUtf8();
         int entryBytes = FIXED_HEADER_BYTES + topic.length + batches.remaining();
         lock.lock();
         try {

@@ -4,6 +4,7 @@ import dev.kelpie.broker.common.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,6 +95,8 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     public static final String OFFLINE_IO_ERROR = "io_error";
 
     private final TopicPartition tp;
+    /** The topic as the journal's entries name it, encoded once rather than per append. */
+    private final byte[] topicUtf8;
     private final Path dir;
     private final Clock clock;
     private final LogEnvironment env;
@@ -150,6 +153,7 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     private SegmentedLog(TopicPartition tp, Path dir, LogConfig config, Clock clock, LogEnvironment env,
             boolean ownsEnv, LeaderEpochFileCache epochs, LogLoader.Loaded loaded, PartitionCheckpoint checkpoint) {
         this.tp = tp;
+        this.topicUtf8 = tp.topic().getBytes(StandardCharsets.UTF_8);
         this.dir = dir;
         this.config = config;
         this.clock = clock;
@@ -238,6 +242,11 @@ public final class SegmentedLog implements PartitionLog, GroupCommitFlusher.Targ
     @Override
     public TopicPartition topicPartition() {
         return tp;
+    }
+
+    /** The topic name in UTF-8 (the caller must not change the array). */
+    byte[] topicUtf8() {
+        return topicUtf8;
     }
 
     @Override

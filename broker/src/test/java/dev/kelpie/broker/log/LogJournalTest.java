@@ -148,6 +148,14 @@ class LogJournalTest {
     }
 
     @Test
+    void theBudgetIsAtMostATenthOfTheFileSystem() {
+        LogJournal.Settings defaults = LogJournal.Settings.defaults();
+        assertThat(defaults.withinDisk(1L << 30).bytesMax()).isEqualTo((1L << 30) / 10);
+        assertThat(defaults.withinDisk(100L << 30)).isEqualTo(defaults);
+        assertThat(defaults.withinDisk(0)).as("size unknown").isEqualTo(defaults);
+    }
+
+    @Test
     void truncatedRecordsDoNotComeBackFromTheJournal() throws IOException {
         LogManager m = manager();
         SegmentedLog log = m.getOrCreate(tp(0), CONFIG);
