@@ -90,7 +90,7 @@ public final class LogJournal implements AutoCloseable {
     /** crc, topicLength, sequence, generation, partition, recordsLength. */
     static final int FIXED_HEADER_BYTES = 4 + 2 + 8 + 8 + 4 + 4;
     private static final int INITIAL_PENDING_BYTES = 1 << 20;
-    /** Whoever reads the journal without its files' block size still finds every pass at a multiple of this. */
+    /** The alignment under O_DIRECT when the file system does not report a usable block size. */
     private static final int DEFAULT_BLOCK_BYTES = 4096;
     private static final long IDLE_CHECK_MS = 100;
 
