@@ -42,8 +42,9 @@ class DurabilityIT {
     Path dir;
 
     @Test
-    void acknowledgedRecordsSurviveSigkillAndRestart() throws Exception {
-        killAndRestart();
+    void withoutTheLogDirJournalAcknowledgedRecordsSurviveSigkillAndRestart() throws Exception {
+        Path data = killAndRestart("--override", "kelpie.log.journal.enable=false"); // group commit per log
+        assertThat(data.resolve(".journal")).as("no journal was kept").doesNotExist();
     }
 
     @Test

@@ -48,6 +48,7 @@ class LogManagerTest {
                     .isSameAs(m.get(new TopicPartition("my-topic", 0)).orElseThrow());
             assertThat(partitionDirs(dirs.get(0))).hasSize(3);
             assertThat(partitionDirs(dirs.get(1))).hasSize(3);
+            assertThat(dirs.get(0).resolve(LogJournal.DIR_NAME)).isDirectory();
         }
         Files.createDirectories(dirs.get(0).resolve("not-a-partition"));
         try (LogManager m = manager(dirs)) {
