@@ -12,6 +12,7 @@
 #   kelpie-nojournal (only when named in MODES) Kelpie with it off: one fsync per partition per group commit
 #   kelpie-alt       (only when named in MODES) Kelpie with BENCH_KELPIE_ALT_OVERRIDES on top, to weigh a setting
 #                    against the default in the same rounds
+#   kelpie-alt2      (only when named in MODES) the same with BENCH_KELPIE_ALT2_OVERRIDES, a second variant
 # Odd rounds run kelpie-sync, kafka, kelpie-interval; even rounds the reverse, so each Kelpie mode
 # alternates order with Kafka (K,O / O,K / ...). Both brokers get the same heap and the same G1 flags
 # (those kafka-baseline.sh gives Kafka). At the end it prints, per figure, the per-round ratio
@@ -50,6 +51,7 @@ NOISE_MAX=${NOISE_MAX:-0.2}
 REDO_NOISY=${REDO_NOISY:-1}
 BENCH_KELPIE_OVERRIDES=${BENCH_KELPIE_OVERRIDES:-}
 BENCH_KELPIE_ALT_OVERRIDES=${BENCH_KELPIE_ALT_OVERRIDES:-}
+BENCH_KELPIE_ALT2_OVERRIDES=${BENCH_KELPIE_ALT2_OVERRIDES:-}
 BENCH_KELPIE_JVM_OPTS=${BENCH_KELPIE_JVM_OPTS:-}
 BROKER_HEAP=${BROKER_HEAP:-"-Xms1g -Xmx1g"}
 export BROKER_HEAP
@@ -69,7 +71,7 @@ table() {
   echo "== rounds in $dir"
   for f in "$dir"/round*/uptime-*; do printf '%s: %s\n' "${f#"$dir"/}" "$(cat "$f")"; done
   echo
-  for mode in kelpie-sync kelpie-interval kelpie-journal kelpie-nojournal kelpie-alt; do
+  for mode in kelpie-sync kelpie-interval kelpie-journal kelpie-nojournal kelpie-alt kelpie-alt2; do
     ls "$dir"/round*/"$mode".tsv >/dev/null 2>&1 || continue
     echo "== $mode / kafka (ratio per round; > 1 means Kelpie higher; better = the direction that wins)"
     for r in "$dir"/round*/; do
@@ -166,7 +168,7 @@ stop_kelpie() {
 trap stop_kelpie EXIT
 trap 'exit 130' INT TERM
 
-run_kelpie() {  # $1 mode (kelpie-sync, -interval, -journal, -nojournal, -alt), $2 round dir
+run_kelpie() {  # $1 mode (kelpie-sync, -interval, -journal, -nojournal, -alt, -alt2), $2 round dir
   local mode=$1 rdir=$2 port data ov=()
   port=$(free_port)
   data=$(mktemp -d "${WORK_ROOT:-/tmp}/kelpie-bench.XXXXXX")
@@ -178,6 +180,7 @@ run_kelpie() {  # $1 mode (kelpie-sync, -interval, -journal, -nojournal, -alt), 
   [ "$mode" = kelpie-nojournal ] && ov+=(--override kelpie.log.journal.enable=false)
   local kv; for kv in $BENCH_KELPIE_OVERRIDES; do ov+=(--override "$kv"); done
   if [ "$mode" = kelpie-alt ]; then for kv in $BENCH_KELPIE_ALT_OVERRIDES; do ov+=(--override "$kv"); done; fi
+  if [ "$mode" = kelpie-alt2 ]; then for kv in $BENCH_KELPIE_ALT2_OVERRIDES; do ov+=(--override "$kv"); done; fi
   log "$(basename "$rdir"): starting Kelpie ($mode) on 127.0.0.1:$port, data in $data"
   KELPIE_HEAP_OPTS="$BROKER_HEAP" KELPIE_JVM_OPTS="$SAME_JVM_OPTS $BENCH_KELPIE_JVM_OPTS" KELPIE_LOG_LEVEL=warn \
     "$dist/bin/kelpie-server" "${ov[@]}" > "$rdir/$mode-server.log" 2>&1 &
@@ -224,6 +227,7 @@ mkdir -p "$OUT_DIR"
 log "output in $OUT_DIR; baseline script $BASELINE; Kelpie $dist"
 { echo "ROUNDS=$ROUNDS MODES=$MODES BROKER_HEAP=$BROKER_HEAP BROKER_CPUS=${BROKER_CPUS:-} CLIENT_CPUS=${CLIENT_CPUS:-}";
   echo "BENCH_KELPIE_OVERRIDES=$BENCH_KELPIE_OVERRIDES BENCH_KELPIE_ALT_OVERRIDES=$BENCH_KELPIE_ALT_OVERRIDES";
+  echo "BENCH_KELPIE_ALT2_OVERRIDES=$BENCH_KELPIE_ALT2_OVERRIDES";
   echo "kelpie commit $(cd "$repo" && git rev-parse --short HEAD)$(cd "$repo" && git diff --quiet HEAD -- broker || echo '+dirty')"; } > "$OUT_DIR/settings"
 for r in $(seq 1 "$ROUNDS"); do
   rdir="$OUT_DIR/round$r"

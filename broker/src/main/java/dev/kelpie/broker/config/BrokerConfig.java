@@ -46,6 +46,8 @@ import java.util.List;
  *     at most a tenth of the log dir's file system) the segments wait for the kernel's own write-back
  * @param logJournalFileBytes {@code kelpie.log.journal.file.bytes}: a journal file is sealed once it holds this
  *     much
+ * @param logJournalGatherUsMax {@code kelpie.log.journal.gather.max.us}: how long the journal's next pass may wait
+ *     for the appends already handed to partition threads (the rest of a produce request's partitions); 0 = none
  */
 public record BrokerConfig(
         int nodeId,
@@ -73,7 +75,8 @@ public record BrokerConfig(
         int socketReceiveBufferBytes,
         boolean logJournalEnable,
         long logJournalBytesMax,
-        long logJournalFileBytes) {
+        long logJournalFileBytes,
+        long logJournalGatherUsMax) {
 
     /** Default of {@code kelpie.metrics.partition.series.max}. */
     public static final int DEFAULT_METRICS_PARTITION_SERIES_MAX = 1000;
@@ -104,7 +107,8 @@ public record BrokerConfig(
                 producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
                 DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES,
                 LogJournal.Settings.defaults().enabled(),
-                LogJournal.Settings.defaults().bytesMax(), LogJournal.Settings.defaults().fileBytesMax());
+                LogJournal.Settings.defaults().bytesMax(), LogJournal.Settings.defaults().fileBytesMax(),
+                LogJournal.DEFAULT_GATHER_US_MAX);
     }
 
     /** A copy with other group coordinator settings. */
@@ -114,7 +118,7 @@ public record BrokerConfig(
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groups, metricsPartitionSeriesMax,
                 socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax,
-                logJournalFileBytes);
+                logJournalFileBytes, logJournalGatherUsMax);
     }
 
     /** A copy with another {@code kelpie.metrics.port} (0 = off). */
@@ -124,7 +128,7 @@ public record BrokerConfig(
                 connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator,
                 metricsPartitionSeriesMax, socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable,
-                logJournalBytesMax, logJournalFileBytes);
+                logJournalBytesMax, logJournalFileBytes, logJournalGatherUsMax);
     }
 
     /** A copy with another {@code kelpie.metrics.partition.series.max}. */
@@ -134,7 +138,7 @@ public record BrokerConfig(
                 socketRequestBytesMax, connectionsIdleMsMax, requestReadTimeoutMs, connectionsMax, connectionsPerIpMax,
                 inFlightRequestsPerConnectionMax, ioThreads, producerIdExpirationMs, groupCoordinator, seriesMax,
                 socketSendBufferBytes, socketReceiveBufferBytes, logJournalEnable, logJournalBytesMax,
-                logJournalFileBytes);
+                logJournalFileBytes, logJournalGatherUsMax);
     }
 
     /** The embedded default: one combined node on localhost:9092, data under ./data. */

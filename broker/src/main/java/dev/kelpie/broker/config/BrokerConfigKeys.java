@@ -41,6 +41,7 @@ public final class BrokerConfigKeys {
     public static final String LOG_JOURNAL_ENABLE = "kelpie.log.journal.enable";
     public static final String LOG_JOURNAL_BYTES_MAX = "kelpie.log.journal.bytes.max";
     public static final String LOG_JOURNAL_FILE_BYTES = "kelpie.log.journal.file.bytes";
+    public static final String LOG_JOURNAL_GATHER_MAX_US = "kelpie.log.journal.gather.max.us";
     public static final String MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "kelpie.max.in.flight.requests.per.connection";
 
     public static final String LOG_RETENTION_MS = "log.retention.ms";
@@ -66,7 +67,7 @@ public final class BrokerConfigKeys {
             SOCKET_RECEIVE_BUFFER_BYTES,
             CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, PRODUCER_ID_EXPIRATION_MS,
             METRICS_PORT, METRICS_PARTITION_SERIES_MAX, REQUEST_READ_TIMEOUT_MS, IO_THREADS, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-            LOG_JOURNAL_ENABLE, LOG_JOURNAL_BYTES_MAX, LOG_JOURNAL_FILE_BYTES,
+            LOG_JOURNAL_ENABLE, LOG_JOURNAL_BYTES_MAX, LOG_JOURNAL_FILE_BYTES, LOG_JOURNAL_GATHER_MAX_US,
             LOG_RETENTION_MS, LOG_RETENTION_MINUTES, LOG_RETENTION_HOURS, LOG_ROLL_MS, LOG_ROLL_HOURS);
 
     /**

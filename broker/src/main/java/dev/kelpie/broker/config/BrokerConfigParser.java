@@ -74,7 +74,8 @@ final class BrokerConfigParser {
                 socketBufferBytes(v, BrokerConfigKeys.SOCKET_RECEIVE_BUFFER_BYTES, d.socketReceiveBufferBytes()),
                 v.booleanValue(BrokerConfigKeys.LOG_JOURNAL_ENABLE, d.logJournalEnable()),
                 v.longValue(BrokerConfigKeys.LOG_JOURNAL_BYTES_MAX, d.logJournalBytesMax(), 0, Long.MAX_VALUE),
-                v.longValue(BrokerConfigKeys.LOG_JOURNAL_FILE_BYTES, d.logJournalFileBytes(), 1L << 20, 1L << 30));
+                v.longValue(BrokerConfigKeys.LOG_JOURNAL_FILE_BYTES, d.logJournalFileBytes(), 1L << 20, 1L << 30),
+                v.longValue(BrokerConfigKeys.LOG_JOURNAL_GATHER_MAX_US, d.logJournalGatherUsMax(), 0, 1_000_000));
     }
 
     /** A socket buffer size: positive, or -1 for the OS default (as in Kafka); 0 and other negatives fail. */

@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  *   written  (the writer swapped the buffers, stamped the headers, wrote the pass, fsynced the file once)
  *   durable  ({@link SegmentedLog#journalDurable}: the log's durability waiters up to the entry's end complete)
  * </pre>
- * A sealed file is freed once every log with entries in it has fsynced its segments past them, or has closed,
+ * The writer takes the pending buffer once no append is on its way to a log ({@link InboundAppends}), or after
+ * {@link Settings#gatherUsMax()}: the partitions of one produce request then share a pass.
+ *
+ * <p>A sealed file is freed once every log with entries in it has fsynced its segments past them, or has closed,
  * or has been truncated since (a new generation). The writer asks those logs for that segment flush
  * ({@link SegmentedLog#requestSegmentFlush}) once the file has been sealed for {@link Settings#sealedFlushDelayMs()},
  * by when the kernel has usually written the pages back itself, or at once while the sealed files hold more than
@@ -93,6 +96,8 @@ public final class LogJournal implements AutoCloseable {
     /** The alignment under O_DIRECT when the file system does not report a usable block size. */
     private static final int DEFAULT_BLOCK_BYTES = 4096;
     private static final long IDLE_CHECK_MS = 100;
+    /** Default of {@link Settings#gatherUsMax()}. */
+    public static final long DEFAULT_GATHER_US_MAX = 2_000;
 
     /**
      * @param enabled whether logs under {@code flush.policy=sync} use a journal (otherwise each log fsyncs its
@@ -101,13 +106,15 @@ public final class LogJournal implements AutoCloseable {
      * @param bytesMax while sealed files hold more than this, their logs' segment flushes are requested at once
      * @param sealedFlushDelayMs how long a sealed file waits before its logs' segment flushes are requested
      * @param pendingBytesMax appends wait while this much is pending and the entry does not fit
+     * @param gatherUsMax how long a pass may wait for the appends still on their way ({@link InboundAppends});
+     *     0 = a pass starts as soon as anything is pending
      */
     public record Settings(boolean enabled, long fileBytesMax, long bytesMax, long sealedFlushDelayMs,
-            int pendingBytesMax) {
+            int pendingBytesMax, long gatherUsMax) {
         public Settings {
-            if (fileBytesMax < 1 || bytesMax < 0 || sealedFlushDelayMs < 0 || pendingBytesMax < 1) {
+            if (fileBytesMax < 1 || bytesMax < 0 || sealedFlushDelayMs < 0 || pendingBytesMax < 1 || gatherUsMax < 0) {
                 throw new IllegalArgumentException("Journal settings out of range: " + fileBytesMax + ", " + bytesMax
-                        + ", " + sealedFlushDelayMs + ", " + pendingBytesMax);
+                        + ", " + sealedFlushDelayMs + ", " + pendingBytesMax + ", " + gatherUsMax);
             }
         }
 
@@ -123,11 +130,11 @@ public final class LogJournal implements AutoCloseable {
          * journal's fsyncs would queue behind (64 MiB files made the fixed-rate p99 ten times worse).
          */
         public static Settings defaults() {
-            return new Settings(true, 8L << 20, 2L << 30, 30_000, 64 << 20);
+            return new Settings(true, 8L << 20, 2L << 30, 30_000, 64 << 20, DEFAULT_GATHER_US_MAX);
         }
 
         public Settings withEnabled(boolean on) {
-            return new Settings(on, fileBytesMax, bytesMax, sealedFlushDelayMs, pendingBytesMax);
+            return new Settings(on, fileBytesMax, bytesMax, sealedFlushDelayMs, pendingBytesMax, gatherUsMax);
         }
 
         /**
@@ -139,7 +146,7 @@ public final class LogJournal implements AutoCloseable {
             if (diskBytes <= 0 || bytesMax <= tenth) {
                 return this;
             }
-            return new Settings(enabled, fileBytesMax, tenth, sealedFlushDelayMs, pendingBytesMax);
+            return new Settings(enabled, fileBytesMax, tenth, sealedFlushDelayMs, pendingBytesMax, gatherUsMax);
         }
 
     }
@@ -155,6 +162,7 @@ public final class LogJournal implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final LogMetrics metrics;
+    private final InboundAppends inbound;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition pendingOrClosed = lock.newCondition();
     private final Condition room = lock.newCondition();
@@ -184,12 +192,13 @@ public final class LogJournal implements AutoCloseable {
     /** How many of the oldest sealed files have had their logs' segment flushes requested. */
     private int flushRequestedFiles;
 
-    private LogJournal(Path dir, Settings settings, Clock clock, LogMetrics metrics, long sequence)
-            throws IOException {
+    private LogJournal(Path dir, Settings settings, Clock clock, LogMetrics metrics, InboundAppends inbound,
+            long sequence) throws IOException {
         this.dir = dir;
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
+        this.inbound = inbound;
         this.sequence = sequence;
         this.direct = supportsDirectIo(dir);
         this.blockBytes = direct ? blockBytesOf(dir) : 1;
@@ -207,9 +216,10 @@ public final class LogJournal implements AutoCloseable {
      * files and starts a fresh journal.
      *
      * @param logs the loaded logs of this log dir by partition
+     * @param inbound the appends on their way to the logs, which a pass waits for ({@link Settings#gatherUsMax()})
      */
     public static LogJournal open(Path logDir, Map<org.apache.kafka.common.TopicPartition, SegmentedLog> logs,
-            Settings settings, Clock clock, LogMetrics metrics) throws IOException {
+            Settings settings, Clock clock, LogMetrics metrics, InboundAppends inbound) throws IOException {
         Path dir = logDir.resolve(DIR_NAME);
         Files.createDirectories(dir);
         JournalReplay.Result replayed = JournalReplay.replay(dir, logs);
@@ -236,7 +246,7 @@ public final class LogJournal implements AutoCloseable {
             LOG.info("The journal of {} keeps at most {} bytes of sealed files, a tenth of its file system, rather "
                     + "than kelpie.log.journal.bytes.max={}", logDir, bounded.bytesMax(), settings.bytesMax());
         }
-        return new LogJournal(dir, bounded, clock, metrics, replayed.lastSequence() + 1);
+        return new LogJournal(dir, bounded, clock, metrics, inbound, replayed.lastSequence() + 1);
     }
 
     static boolean supportsDirectIo(Path dir) {
@@ -355,27 +365,30 @@ public final class LogJournal implements AutoCloseable {
         }
     }
 
-    /** Takes what is pending, writes and fsyncs it, completes it; false once closed and drained. */
+    /**
+     * Takes what is pending, once the appends on their way have joined it (or {@link Settings#gatherUsMax()} has
+     * passed), writes and fsyncs it, completes it; false once closed and drained.
+     */
     private boolean runPass() {
+        try {
+            if (!awaitPending()) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        inbound.awaitArrivals(TimeUnit.MICROSECONDS.toNanos(settings.gatherUsMax()));
         ByteBuffer buffer;
         List<Completion> pass;
         lock.lock();
         try {
-            if (pending.position() == 0) {
-                if (closed) {
-                    return false;
-                }
-                pendingOrClosed.await(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
-            }
             buffer = pending;
             pass = completions;
             pending = spare;
             spare = null;
             completions = new ArrayList<>();
             room.signalAll();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         } finally {
             lock.unlock();
         }
@@ -394,6 +407,22 @@ public final class LogJournal implements AutoCloseable {
         }
         reclaimSealed();
         return true;
+    }
+
+    /** Waits until something is pending (or the idle check is due); false once closed with nothing pending. */
+    private boolean awaitPending() throws InterruptedException {
+        lock.lock();
+        try {
+            if (pending.position() == 0) {
+                if (closed) {
+                    return false;
+                }
+                pendingOrClosed.await(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void writePass(ByteBuffer buffer, List<Completion> pass) {

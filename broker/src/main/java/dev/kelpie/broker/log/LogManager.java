@@ -119,6 +119,7 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, String> offlinePartitions = new ConcurrentHashMap<>();
     private final Map<Path, String> offlineDirs = new ConcurrentHashMap<>();
     private final Map<Path, LogJournal> journals = new ConcurrentHashMap<>();
+    private final InboundAppends inbound = new InboundAppends();
     private final Object createLock = new Object();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile boolean closed;
@@ -190,7 +191,8 @@ public final class LogManager implements AutoCloseable {
                 }
             });
             try {
-                LogJournal journal = LogJournal.open(logDir, inDir, settings.journal(), clock, env.metrics());
+                LogJournal journal = LogJournal.open(logDir, inDir, settings.journal(), clock, env.metrics(),
+                        inbound);
                 journals.put(logDir, journal);
                 inDir.values().forEach(log -> log.attachJournal(journal));
             } catch (IOException | UncheckedIOException e) {
@@ -338,6 +340,11 @@ public final class LogManager implements AutoCloseable {
 
     public LogEnvironment environment() {
         return env;
+    }
+
+    /** The appends on their way to these logs: whoever hands one to an owner thread counts it here. */
+    public InboundAppends inboundAppends() {
+        return inbound;
     }
 
     public LogCleaner cleaner() {

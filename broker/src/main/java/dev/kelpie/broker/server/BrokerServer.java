@@ -111,7 +111,7 @@ public final class BrokerServer implements AutoCloseable {
     private static LogJournal.Settings journalSettings(BrokerConfig config) {
         LogJournal.Settings d = LogJournal.Settings.defaults();
         return new LogJournal.Settings(config.logJournalEnable(), config.logJournalFileBytes(),
-                config.logJournalBytesMax(), d.sealedFlushDelayMs(), d.pendingBytesMax());
+                config.logJournalBytesMax(), d.sealedFlushDelayMs(), d.pendingBytesMax(), config.logJournalGatherUsMax());
     }
 
     /** As above, with the log manager's tunables (retention check interval, flusher threads, ...). */

@@ -105,6 +105,7 @@ public final class ConfigDescriber {
         m.put("kelpie.log.journal.enable", Boolean.toString(c.logJournalEnable()));
         m.put("kelpie.log.journal.bytes.max", Long.toString(c.logJournalBytesMax()));
         m.put("kelpie.log.journal.file.bytes", Long.toString(c.logJournalFileBytes()));
+        m.put("kelpie.log.journal.gather.max.us", Long.toString(c.logJournalGatherUsMax()));
         m.put("kelpie.metrics.port", Integer.toString(c.metricsPort()));
         m.put("kelpie.request.read.timeout.ms", Long.toString(c.requestReadTimeoutMs()));
         Map<String, String> log = c.logDefaults().asStrings();

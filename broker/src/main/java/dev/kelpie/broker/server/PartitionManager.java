@@ -2,6 +2,7 @@ package dev.kelpie.broker.server;
 
 import dev.kelpie.broker.common.Clock;
 import dev.kelpie.broker.config.BrokerConfig;
+import dev.kelpie.broker.log.InboundAppends;
 import dev.kelpie.broker.log.LogConfig;
 import dev.kelpie.broker.log.LogManager;
 import dev.kelpie.broker.log.SegmentedLog;
@@ -118,35 +119,63 @@ public final class PartitionManager implements AutoCloseable {
 
     /** As {@link #call}, for tasks that finish later (acks=all produce). */
     public <T> CompletableFuture<T> callAsync(TopicPartition tp, Function<Partition, ? extends CompletionStage<T>> task) {
+        return callAsync(tp, task, () -> { });
+    }
+
+    /**
+     * As {@link #callAsync}, for a task that appends to the partition's log: it counts as on its way to the log
+     * ({@link InboundAppends}) from now until the task has returned, so that the journal's
+     * next pass can wait for it and the other partitions of the same request.
+     */
+    public <T> CompletableFuture<T> callAppend(TopicPartition tp,
+            Function<Partition, ? extends CompletionStage<T>> task) {
+        InboundAppends inbound = logManager.inboundAppends();
+        inbound.dispatched();
+        return callAsync(tp, task, inbound::arrived);
+    }
+
+    /** {@code afterTask} runs exactly once: after the task returned or threw, or when it could not run at all. */
+    private <T> CompletableFuture<T> callAsync(TopicPartition tp,
+            Function<Partition, ? extends CompletionStage<T>> task, Runnable afterTask) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             executorFor(tp).execute(() -> {
-                Partition p = partitions.get(tp);
-                if (p == null) {
-                    result.completeExceptionally(new NotLeaderOrFollowerException(
-                            "This broker does not lead " + tp + " (yet)"));
-                    return;
-                }
                 try {
-                    task.apply(p).whenComplete((v, e) -> {
-                        if (e != null) {
-                            result.completeExceptionally(e);
-                        } else {
-                            result.complete(v);
-                        }
-                    });
-                } catch (RuntimeException | Error e) {
-                    // Answered even when a codec library throws an Error on hostile bytes: never a stuck request.
-                    result.completeExceptionally(e);
-                    if (e instanceof VirtualMachineError) {
-                        throw e;
-                    }
+                    runOnOwner(tp, task, result);
+                } finally {
+                    afterTask.run();
                 }
             });
         } catch (RejectedExecutionException e) {
+            afterTask.run();
             result.completeExceptionally(new NotLeaderOrFollowerException("The broker is shutting down"));
         }
         return result;
+    }
+
+    private <T> void runOnOwner(TopicPartition tp, Function<Partition, ? extends CompletionStage<T>> task,
+            CompletableFuture<T> result) {
+        Partition p = partitions.get(tp);
+        if (p == null) {
+            result.completeExceptionally(new NotLeaderOrFollowerException(
+                    "This broker does not lead " + tp + " (yet)"));
+            return;
+        }
+        try {
+            task.apply(p).whenComplete((v, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(v);
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            // Answered even when a codec library throws an Error on hostile bytes: never a stuck request.
+            result.completeExceptionally(e);
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+        }
     }
 
     /** Runs {@code task} on the owner of {@code tp}, whether or not the partition exists. */

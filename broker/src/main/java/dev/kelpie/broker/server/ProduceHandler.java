@@ -151,7 +151,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             MemoryRecords records = (MemoryRecords) data.records();
             TopicPartition tp = new TopicPartition(topic.name(), data.index());
             Uuid topicId = topic.id();
-            return partitions.callAsync(tp, p -> append(p, topicId, records, acks, timeoutMs));
+            return partitions.callAppend(tp, p -> append(p, topicId, records, acks, timeoutMs));
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
         }

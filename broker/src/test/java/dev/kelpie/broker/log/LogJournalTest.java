@@ -202,7 +202,7 @@ class LogJournalTest {
 
     @Test
     void sealedFilesAreDeletedOnceTheirLogsFsyncedTheSegments() throws IOException {
-        LogJournal.Settings small = new LogJournal.Settings(true, 1024, 0, 0, 1 << 20);
+        LogJournal.Settings small = new LogJournal.Settings(true, 1024, 0, 0, 1 << 20, 0);
         try (LogManager m = manager(withJournal(small))) {
             SegmentedLog log = m.getOrCreate(tp(0), CONFIG.withOverrides(Map.of()));
             appendDurably(log, "value-of-some-length-", 200);
@@ -217,7 +217,7 @@ class LogJournalTest {
 
     @Test
     void reusedFilesReplayUpToTheirStaleTail() throws IOException {
-        LogJournal.Settings small = new LogJournal.Settings(true, 1024, 8 * 1024, 0, 1 << 20);
+        LogJournal.Settings small = new LogJournal.Settings(true, 1024, 8 * 1024, 0, 1 << 20, 0);
         LogManager.Settings settings = withJournal(small);
         LogManager m = manager(settings);
         SegmentedLog log = m.getOrCreate(tp(0), CONFIG);
