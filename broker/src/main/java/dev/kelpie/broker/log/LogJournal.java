@@ -370,15 +370,19 @@ public final class LogJournal implements AutoCloseable {
      * passed), writes and fsyncs it, completes it; false once closed and drained.
      */
     private boolean runPass() {
+        int pendingBytes;
         try {
-            if (!awaitPending()) {
-                return false;
-            }
+            pendingBytes = awaitPending();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-        inbound.awaitArrivals(TimeUnit.MICROSECONDS.toNanos(settings.gatherUsMax()));
+        if (pendingBytes < 0) {
+            return false;
+        }
+        if (pendingBytes > 0) {
+            inbound.awaitArrivals(TimeUnit.MICROSECONDS.toNanos(settings.gatherUsMax()));
+        }
         ByteBuffer buffer;
         List<Completion> pass;
         lock.lock();
@@ -409,17 +413,21 @@ public final class LogJournal implements AutoCloseable {
         return true;
     }
 
-    /** Waits until something is pending (or the idle check is due); false once closed with nothing pending. */
-    private boolean awaitPending() throws InterruptedException {
+    /**
+     * Waits until something is pending or the idle check is due.
+     *
+     * @return the bytes pending (0 for the idle check), or -1 once closed with nothing pending
+     */
+    private int awaitPending() throws InterruptedException {
         lock.lock();
         try {
             if (pending.position() == 0) {
                 if (closed) {
-                    return false;
+                    return -1;
                 }
                 pendingOrClosed.await(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
             }
-            return true;
+            return pending.position();
         } finally {
             lock.unlock();
         }

@@ -130,8 +130,8 @@ public final class PartitionManager implements AutoCloseable {
     public <T> CompletableFuture<T> callAppend(TopicPartition tp,
             Function<Partition, ? extends CompletionStage<T>> task) {
         InboundAppends inbound = logManager.inboundAppends();
-        inbound.dispatched();
-        return callAsync(tp, task, inbound::arrived);
+        int ticket = inbound.dispatched();
+        return callAsync(tp, task, () -> inbound.arrived(ticket));
     }
 
     /** {@code afterTask} runs exactly once: after the task returned or threw, or when it could not run at all. */

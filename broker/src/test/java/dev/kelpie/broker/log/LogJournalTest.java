@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,32 @@ class LogJournalTest {
             assertThat(root.resolve(LogJournal.DIR_NAME).resolve(LogJournal.fileName(1))).isRegularFile();
         }
         assertThat(root.resolve(LogJournal.DIR_NAME)).isEmptyDirectory();
+    }
+
+    @Test
+    void aPassWaitsForTheAppendsOnTheirWaySoThatARequestsPartitionsShareOneFsync() {
+        LogJournal.Settings d = LogJournal.Settings.defaults();
+        LogJournal.Settings patient = new LogJournal.Settings(true, d.fileBytesMax(), d.bytesMax(),
+                d.sealedFlushDelayMs(), d.pendingBytesMax(), TimeUnit.MINUTES.toMicros(5));
+        try (LogManager m = manager(withJournal(patient))) {
+            SegmentedLog first = m.getOrCreate(tp(0), CONFIG);
+            SegmentedLog second = m.getOrCreate(tp(1), CONFIG);
+            appendDurably(first, "before", 1);
+            long fsyncsBefore = m.environment().metrics().fsyncCount();
+            InboundAppends inbound = m.inboundAppends();
+            int firstTicket = inbound.dispatched();
+            int secondTicket = inbound.dispatched();
+            CompletableFuture<Void> firstDurable = first.awaitDurable(
+                    first.appendAsLeader(TestRecords.batch(T0, "a"), 0).lastOffset() + 1);
+            inbound.arrived(firstTicket);
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(firstDurable).as("the pass waits for the second partition").isNotDone());
+            CompletableFuture<Void> secondDurable = second.awaitDurable(
+                    second.appendAsLeader(TestRecords.batch(T0, "b"), 0).lastOffset() + 1);
+            inbound.arrived(secondTicket);
+            CompletableFuture.allOf(firstDurable, secondDurable).orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(m.environment().metrics().fsyncCount() - fsyncsBefore).as("one pass, one fsync").isEqualTo(1);
+        }
     }
 
     @Test

@@ -1,9 +1,12 @@
 package dev.kelpie.broker.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.kelpie.broker.log.InboundAppends;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,6 +75,9 @@ class ProduceBadInputTest {
     @AfterAll
     static void report() {
         long heapGrowthBytes = BARRAGE.report();
+        InboundAppends inbound = BROKER.server().partitionManager().logManager().inboundAppends();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inbound.onTheirWay())
+                .as("every append handed to a partition thread, refused or not, was counted back").isZero());
         VICTIM.assertIntact();
         CANARY.assertIntact();
         assertThat(heapGrowthBytes).as("heap growth over the barrage").isLessThan(64L * MIB);
