@@ -94,6 +94,7 @@ public record BrokerConfig(
      * autotuned one lets a producer hand over a whole request per read.
      */
     public static final int DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES = SOCKET_BUFFER_OS_DEFAULT;
+    private static final LogJournal.Settings JOURNAL_DEFAULTS = LogJournal.Settings.defaults();
 
     /** All settings but the group coordinator's, the metrics series cap and socket buffers: those take defaults. */
     public BrokerConfig(int nodeId, String listenerHost, int listenerPort, String advertisedHost, int advertisedPort,
@@ -106,9 +107,8 @@ public record BrokerConfig(
                 requestReadTimeoutMs, connectionsMax, connectionsPerIpMax, inFlightRequestsPerConnectionMax, ioThreads,
                 producerIdExpirationMs, GroupCoordinatorConfig.defaults(), DEFAULT_METRICS_PARTITION_SERIES_MAX,
                 DEFAULT_SOCKET_SEND_BUFFER_BYTES, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES,
-                LogJournal.Settings.defaults().enabled(),
-                LogJournal.Settings.defaults().bytesMax(), LogJournal.Settings.defaults().fileBytesMax(),
-                LogJournal.DEFAULT_GATHER_US_MAX);
+                JOURNAL_DEFAULTS.enabled(), JOURNAL_DEFAULTS.bytesMax(), JOURNAL_DEFAULTS.fileBytesMax(),
+                JOURNAL_DEFAULTS.gatherUsMax());
     }
 
     /** A copy with other group coordinator settings. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public final class LogJournal implements AutoCloseable {
     private static final int DEFAULT_BLOCK_BYTES = 4096;
     private static final long IDLE_CHECK_MS = 100;
     /** Default of {@link Settings#gatherUsMax()}. */
-    public static final long DEFAULT_GATHER_US_MAX = 2_000;
+    private static final long DEFAULT_GATHER_US_MAX = 2_000;
 
     /**
      * @param enabled whether logs under {@code flush.policy=sync} use a journal (otherwise each log fsyncs its
@@ -193,15 +194,15 @@ public final class LogJournal implements AutoCloseable {
     private int flushRequestedFiles;
 
     private LogJournal(Path dir, Settings settings, Clock clock, LogMetrics metrics, InboundAppends inbound,
-            long sequence) throws IOException {
+            boolean direct, int blockBytes, long sequence) throws IOException {
         this.dir = dir;
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
         this.inbound = inbound;
         this.sequence = sequence;
-        this.direct = supportsDirectIo(dir);
-        this.blockBytes = direct ? blockBytesOf(dir) : 1;
+        this.direct = direct;
+        this.blockBytes = blockBytes;
         this.paddingReserve = FIXED_HEADER_BYTES + blockBytes;
         this.pending = newPendingBuffer(INITIAL_PENDING_BYTES);
         this.spare = newPendingBuffer(INITIAL_PENDING_BYTES);
@@ -241,12 +242,15 @@ public final class LogJournal implements AutoCloseable {
             LOG.info("Journal of {}: {} files, {} entries appended to {} logs", logDir, replayed.files().size(),
                     replayed.entriesApplied(), replayed.extendedLogs().size());
         }
-        Settings bounded = settings.withinDisk(Files.getFileStore(dir).getTotalSpace());
+        FileStore store = Files.getFileStore(dir);
+        Settings bounded = settings.withinDisk(store.getTotalSpace());
         if (bounded.bytesMax() < settings.bytesMax()) {
             LOG.info("The journal of {} keeps at most {} bytes of sealed files, a tenth of its file system, rather "
                     + "than kelpie.log.journal.bytes.max={}", logDir, bounded.bytesMax(), settings.bytesMax());
         }
-        return new LogJournal(dir, bounded, clock, metrics, inbound, replayed.lastSequence() + 1);
+        boolean direct = supportsDirectIo(dir);
+        return new LogJournal(dir, bounded, clock, metrics, inbound, direct, direct ? blockBytesOf(store) : 1,
+                replayed.lastSequence() + 1);
     }
 
     static boolean supportsDirectIo(Path dir) {
@@ -268,9 +272,9 @@ public final class LogJournal implements AutoCloseable {
         }
     }
 
-    private static int blockBytesOf(Path dir) {
+    private static int blockBytesOf(FileStore store) {
         try {
-            long bytes = Files.getFileStore(dir).getBlockSize();
+            long bytes = store.getBlockSize();
             return bytes > 0 && bytes <= 1 << 16 && Long.bitCount(bytes) == 1 ? (int) bytes : DEFAULT_BLOCK_BYTES;
         } catch (IOException | UnsupportedOperationException e) {
             return DEFAULT_BLOCK_BYTES;
@@ -283,8 +287,22 @@ public final class LogJournal implements AutoCloseable {
         if (total + blockBytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("A journal entry of " + usableBytes + " bytes cannot be buffered");
         }
-        ByteBuffer aligned = ByteBuffer.allocateDirect((int) (total + blockBytes)).alignedSlice(blockBytes);
-        return aligned.limit(aligned.capacity() - paddingReserve);
+        return emptied(ByteBuffer.allocateDirect((int) (total + blockBytes)).alignedSlice(blockBytes));
+    }
+
+    /** {@code buffer} cleared for a pass's entries, its last {@link #paddingReserve} bytes beyond its limit. */
+    private ByteBuffer emptied(ByteBuffer buffer) {
+        return buffer.clear().limit(buffer.capacity() - paddingReserve);
+    }
+
+    /**
+     * Writes an entry header at {@code at}, its CRC and sequence blank (the writer stamps them,
+     * {@link #stampHeader}).
+     */
+    private static void putHeader(ByteBuffer buffer, int at, int topicLength, long generation, int partition,
+            int recordsLength) {
+        buffer.putInt(at, 0).putShort(at + 4, (short) topicLength).putLong(at + 6, 0).putLong(at + 14, generation)
+                .putInt(at + 22, partition).putInt(at + 26, recordsLength);
     }
 
     /** The file name of sequence {@code sequence}. */
@@ -309,8 +327,9 @@ public final class LogJournal implements AutoCloseable {
             awaitRoom(entryBytes);
             boolean wasEmpty = pending.position() == 0;
             int header = pending.position();
-            pending.putInt(0).putShort((short) topic.length).putLong(0).putLong(generation)
-                    .putInt(log.topicPartition().partition()).putInt(batches.remaining()).put(topic).put(batches);
+            putHeader(pending, header, topic.length, generation, log.topicPartition().partition(),
+                    batches.remaining());
+            pending.position(header + FIXED_HEADER_BYTES).put(topic).put(batches);
             completions.add(new Completion(log, generation, endOffset, header, topic.length));
             if (wasEmpty) {
                 pendingOrClosed.signal();
@@ -401,7 +420,7 @@ public final class LogJournal implements AutoCloseable {
                 writePass(buffer, pass);
             }
         } finally {
-            buffer.clear().limit(buffer.capacity() - paddingReserve);
+            emptied(buffer);
             lock.lock();
             try {
                 spare = buffer;
@@ -487,8 +506,7 @@ public final class LogJournal implements AutoCloseable {
         }
         int padded = (end + FIXED_HEADER_BYTES + blockBytes - 1) / blockBytes * blockBytes;
         buffer.limit(padded);
-        buffer.putInt(end, 0).putShort(end + 4, (short) 0).putLong(end + 14, 0).putInt(end + 22, -1)
-                .putInt(end + 26, padded - end - FIXED_HEADER_BYTES);
+        putHeader(buffer, end, 0, 0, -1, padded - end - FIXED_HEADER_BYTES);
         stampHeader(buffer, end, 0);
         buffer.position(padded);
     }
